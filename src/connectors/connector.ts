@@ -1,0 +1,108 @@
+import type { RowError } from '../core/errors.ts';
+import type { Row } from '../core/values.ts';
+
+/**
+ * A destination. Split, as dlt does, into a cheap static *definition* (capabilities, limits) and a
+ * *session* that does the network calls. The session applies one batch of one operation and returns
+ * one result per item. It never sleeps, retries, batches or reads the snapshot — the engine does —
+ * and throws typed errors (core/errors.ts) for whole-call failures:
+ *   RateLimitedError(retryAfterMs) · TransientError · AuthError · QuotaExhaustedError · TerminalError
+ */
+
+/**
+ * The wire-level operation. `upsert` addresses records by the sync's `matchOn` field and is what makes
+ * a re-sent batch safe after a crash; `update` and `delete` address by the stored remote id when there
+ * is one, otherwise by `matchOn`.
+ */
+export type WriteOperation = 'upsert' | 'create' | 'update' | 'delete';
+
+export interface ObjectCapabilities {
+  operations: WriteOperation[];
+  /** Largest batch per operation the destination accepts in one call. */
+  maxBatchSize: Record<WriteOperation, number>;
+}
+
+/** How fast the engine may call one destination account. */
+export interface RateBudget {
+  /** Requests allowed per window. */
+  requests: number;
+  windowMs: number;
+  /** Calls in flight at once. */
+  maxConcurrent: number;
+}
+
+export interface BatchItem {
+  /** The model's row key. */
+  key: string;
+  /** Full mapped payload after the change (destination field → value); empty for deletes. */
+  fields: Row;
+  /** Fields that differ from what the destination last acknowledged. */
+  changedFields: string[];
+  /** The destination's id when the snapshot knows it. */
+  remoteId: string | null;
+}
+
+export interface Batch {
+  object: string;
+  operation: WriteOperation;
+  /** Destination field holding the row key (idProperty / External ID field). */
+  matchOn: string;
+  items: BatchItem[];
+}
+
+export type ItemResult =
+  | { status: 'ok'; remoteId: string | null }
+  | { status: 'failed'; error: RowError };
+
+/** What the destination's rate-limit headers said on the last call, so the engine can adapt its pace. */
+export interface RateLimitObservation {
+  /** Requests allowed per window, per the destination. */
+  max?: number;
+  remaining?: number;
+  windowMs?: number;
+  /** Remaining daily (or 24 h) calls, when reported. */
+  dailyRemaining?: number;
+}
+
+export interface BatchResult {
+  /** Exactly one result per input item, in input order. */
+  results: ItemResult[];
+  rateLimit?: RateLimitObservation;
+  /** Destination API calls this batch took (bulk jobs take several). */
+  calls: number;
+}
+
+export interface RemoteField {
+  name: string;
+  type: string;
+  writable: boolean;
+  /** True when the field can serve as the upsert match key (Salesforce External ID, HubSpot unique property). */
+  unique?: boolean;
+}
+
+export interface ConnectorSession {
+  applyBatch(batch: Batch): Promise<BatchResult>;
+  /** Remote field list, for `ebb validate`. */
+  describe?(object: string): Promise<RemoteField[]>;
+  close(): Promise<void>;
+}
+
+export interface ConnectorContext {
+  rootDir: string;
+}
+
+export interface ConnectorDefinition {
+  kind: string;
+  /** Checks the connection options; returns human-readable problems (empty when fine). */
+  validateOptions(options: Record<string, unknown>): string[];
+  /** Capabilities of one object (`contacts`, `Account`, ...); throws TerminalError for unknown objects. */
+  capabilities(object: string, options: Record<string, unknown>): ObjectCapabilities;
+  /** Budget for the account the options point at. */
+  rateBudget(options: Record<string, unknown>): RateBudget;
+  /**
+   * Identifies the destination account, so every sync writing there shares one limiter
+   * (e.g. `hubspot:<baseUrl>:<token hash>`). Must not contain secrets.
+   */
+  accountKey(options: Record<string, unknown>): string;
+  open(options: Record<string, unknown>, context: ConnectorContext): Promise<ConnectorSession>;
+}

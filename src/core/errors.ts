@@ -1,0 +1,87 @@
+/**
+ * Error types whose class says what to do next. Whole-call failures are thrown; per-row failures are
+ * returned as data (`RowError`). Every error carries a stable `code` and, where there is one, a `cause`.
+ */
+export class EbbError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The destination asked us to wait; the same call may be repeated after `retryAfterMs`. */
+export class RateLimitedError extends EbbError {
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number, message = `rate limited; retry after ${retryAfterMs} ms`, options?: { cause?: unknown }) {
+    super('RATE_LIMITED', message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** A failure that may pass by itself (5xx, network, timeout, lock contention): retry with backoff. */
+export class TransientError extends EbbError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'TRANSIENT', message, options);
+  }
+}
+
+/** Credentials are missing, wrong, expired beyond refresh, or lack a scope: stop the sync. */
+export class AuthError extends EbbError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'AUTH', message, options);
+  }
+}
+
+/**
+ * A budget that will not come back within this run (HubSpot's daily limit, Salesforce's 24 h
+ * allocation or our own share of it): stop the sync; unsent rows stay pending for the next run.
+ */
+export class QuotaExhaustedError extends EbbError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'QUOTA_EXHAUSTED', message, options);
+  }
+}
+
+/** Retrying cannot help (bad request shape, unknown object): stop the sync. */
+export class TerminalError extends EbbError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'TERMINAL', message, options);
+  }
+}
+
+/** The plan no longer matches the snapshot or the sync definition it was computed against. */
+export class StalePlanError extends EbbError {
+  constructor(message: string) {
+    super('STALE_PLAN', message);
+  }
+}
+
+/** Another apply of the same sync holds the lock. */
+export class LockHeldError extends EbbError {
+  constructor(message: string) {
+    super('LOCK_HELD', message);
+  }
+}
+
+/** The warehouse query failed (SQL error, auth, network). */
+export class SourceError extends EbbError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'SOURCE', message, options);
+  }
+}
+
+/** A per-row failure returned by a connector: the row is recorded, not committed, and re-proposed. */
+export interface RowError {
+  /** Stable code, e.g. the destination's own (`INVALID_EMAIL`, `REQUIRED_FIELD_MISSING`) or ours. */
+  code: string;
+  message: string;
+  /** The destination field at fault, when the destination says. */
+  field?: string;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,57 @@
+import type { Change, ChangeTotals } from './change.ts';
+import type { Diagnostic } from './diagnostics.ts';
+import type { SyncMode } from './sync.ts';
+
+/** Bumped whenever the plan file's shape changes; apply refuses plans of another version. */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** The snapshot state a plan was computed against (Terraform's lineage + serial). */
+export interface SnapshotBase {
+  lineage: string;
+  serial: number;
+}
+
+/** Why a plan may not be applied without an explicit override. */
+export interface GuardBlock {
+  code: 'DELETE_THRESHOLD' | 'EMPTY_MODEL';
+  message: string;
+}
+
+export interface SyncPlan {
+  sync: string;
+  definitionHash: string;
+  base: SnapshotBase;
+  mode: SyncMode;
+  destination: { connection: string; object: string; matchOn: string };
+  /** Destination fields masked in every rendering. */
+  sensitiveFields: string[];
+  changes: Change[];
+  totals: ChangeTotals;
+  /** Rows the model returned. */
+  modelRows: number;
+  /** Records the snapshot held when planning. */
+  snapshotRows: number;
+  /** Changed rows the mode leaves alone (create-only ignores updates; non-mirror modes keep removed rows). */
+  ignored: { update: number; delete: number };
+  diagnostics: Diagnostic[];
+  /** Set when a guard needs `--allow-deletes`. */
+  blocked: GuardBlock | null;
+  /** Set when the sync could not be planned (duplicate keys, source error): shown, never applied. */
+  errored: boolean;
+}
+
+export interface Plan {
+  formatVersion: number;
+  toolVersion: string;
+  id: string;
+  createdAt: string;
+  syncs: SyncPlan[];
+}
+
+export function planHasChanges(plan: Plan): boolean {
+  return plan.syncs.some((s) => !s.errored && s.changes.length > 0);
+}
+
+export function planHasErrors(plan: Plan): boolean {
+  return plan.syncs.some((s) => s.errored);
+}

@@ -1,0 +1,97 @@
+/**
+ * A sync after loading and validation: plain data the engine works from. The config layer produces it
+ * from the user's `defineSync` file; nothing here knows about zod or files.
+ */
+export type SyncMode = 'upsert' | 'update' | 'create' | 'mirror';
+
+export const SYNC_MODES: readonly SyncMode[] = ['upsert', 'update', 'create', 'mirror'];
+
+export interface FieldMapping {
+  /** Destination field (HubSpot property, Salesforce field, ...). */
+  to: string;
+  /** Model column the value comes from. */
+  from: string;
+  /** Masked in every rendering (terminal, JSON, HTML, logs). The value is still sent and stored. */
+  sensitive: boolean;
+}
+
+export interface DeleteGuard {
+  /** Block a plan that would delete more than this share of the snapshot (0..100). */
+  maxDeletePercent: number;
+  /** Block deletes when the model returned no rows at all (the "warehouse came back empty" disaster). */
+  blockWhenModelEmpty: boolean;
+}
+
+export interface Schedule {
+  cron?: string;
+  everyMs?: number;
+  timezone?: string;
+}
+
+export interface Sla {
+  /** Maximum age of the oldest model change not yet in the destination. */
+  freshnessMs?: number;
+  /** Rejected rows over attempted rows in one run (0..1). */
+  maxFailureRate?: number;
+  /** Maximum number of pending changes. */
+  maxBacklog?: number;
+  /** Share of maxBacklog at which to warn (0..1). */
+  backlogWarnRatio: number;
+}
+
+export interface ResolvedSync {
+  name: string;
+  /** The file that defined it, relative to the project root. */
+  file: string;
+  source: { connection: string; query: string };
+  /** Model column whose value identifies a row. */
+  key: string;
+  destination: {
+    connection: string;
+    /** Destination object: `contacts`, `Account`, `users`, a custom object type, ... */
+    object: string;
+    /**
+     * Destination field that holds the row key (HubSpot idProperty, Salesforce External ID field,
+     * Zendesk external_id). Upserts address records by it, so a re-sent batch never duplicates.
+     */
+    matchOn: string;
+  };
+  mapping: FieldMapping[];
+  mode: SyncMode;
+  deleteGuard: DeleteGuard;
+  schedule?: Schedule;
+  sla?: Sla;
+  /** Syncs that must run before this one (e.g. companies before contacts). */
+  dependsOn: string[];
+  /** Rows per read from the source. */
+  readBatchSize: number;
+  /** Hash of everything that changes what a plan means (source, key, destination, mapping, mode). */
+  definitionHash: string;
+}
+
+/**
+ * A reference to a secret held in an environment variable. Config files hold these, never literal
+ * secrets; they are resolved only when a connection is opened, so they never reach plans or logs.
+ */
+export interface SecretRef {
+  $env: string;
+}
+
+export function isSecretRef(value: unknown): value is SecretRef {
+  return typeof value === 'object' && value !== null && typeof (value as SecretRef).$env === 'string';
+}
+
+/** A named connection from `ebb.config.ts`: its kind plus kind-specific options. */
+export interface ConnectionConfig {
+  kind: string;
+  [option: string]: unknown;
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the project root (the folder holding `syncs/`). */
+  rootDir: string;
+  /** Absolute path of the SQLite snapshot file. */
+  snapshotPath: string;
+  connections: Record<string, ConnectionConfig>;
+  syncs: ResolvedSync[];
+}
