@@ -1,0 +1,1 @@
+export type { ResolvedSync } from './core/sync.ts';
