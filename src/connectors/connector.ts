@@ -20,6 +20,12 @@ export interface ObjectCapabilities {
   operations: WriteOperation[];
   /** Largest batch per operation the destination accepts in one call. */
   maxBatchSize: Record<WriteOperation, number>;
+  /**
+   * An asynchronous bulk path (Salesforce Bulk API 2.0): when one run has at least `threshold` changes
+   * of one operation, the engine sends batches of up to `maxBatchSize`, and the session takes the bulk
+   * path for any batch larger than `maxBatchSize[operation]`.
+   */
+  bulk?: { threshold: number; maxBatchSize: number };
 }
 
 /** How fast the engine may call one destination account. */
@@ -89,6 +95,11 @@ export interface ConnectorSession {
 
 export interface ConnectorContext {
   rootDir: string;
+  /**
+   * Waits used only while polling an asynchronous job inside one applyBatch (bulk jobs, Zendesk job
+   * statuses). Injected so tests can run on a controllable clock; defaults to a real timer.
+   */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ConnectorDefinition {
