@@ -1,0 +1,1 @@
+export { startMemorySandbox, type MemorySandbox } from './server.ts';

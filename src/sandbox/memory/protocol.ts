@@ -1,0 +1,16 @@
+import type { JsonValue } from '../../core/values.ts';
+
+/** The memory sandbox's wire format, shared by the sandbox and the memory connector. */
+export interface MemoryBatchRequest {
+  operation: 'upsert' | 'create' | 'update' | 'delete';
+  matchOn: string;
+  items: { key: string; fields: Record<string, JsonValue>; remoteId: string | null }[];
+}
+
+export type MemoryItemResult = { ok: true; id: string } | { ok: false; code: string; message: string; field?: string };
+
+export interface MemoryBatchResponse {
+  results: MemoryItemResult[];
+}
+
+export const RATE_HEADERS = { limit: 'x-ratelimit-limit', remaining: 'x-ratelimit-remaining', window: 'x-ratelimit-window-ms' } as const;
