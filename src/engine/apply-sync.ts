@@ -1,0 +1,158 @@
+import type { Change } from '../core/change.ts';
+import { AuthError, QuotaExhaustedError, StalePlanError, describeError, type RowError } from '../core/errors.ts';
+import type { SyncPlan } from '../core/plan.ts';
+import type { ResolvedSync } from '../core/sync.ts';
+import type { ConnectorDefinition, ConnectorSession } from '../connectors/connector.ts';
+import type { CommitBatch, FailedRow, SnapshotStore } from '../snapshot/store.ts';
+import type { Clock } from './clock.ts';
+import type { EventSink, SyncApplyResult } from './events.ts';
+import { batchChanges, type PlannedBatch } from './operations.ts';
+import type { AccountPacer } from './pacer.ts';
+import { sendWithRetry, type RetryPolicy } from './retry.ts';
+
+export interface SyncApplyContext {
+  sync: ResolvedSync;
+  store: SnapshotStore;
+  definition: ConnectorDefinition;
+  options: Record<string, unknown>;
+  rootDir: string;
+  pacer: AccountPacer;
+  clock: Clock;
+  events: EventSink;
+  retry: RetryPolicy;
+  runId: string;
+  holder: string;
+  lockTtlMs: number;
+}
+
+/**
+ * Pushes one sync's planned changes. After every batch, the rows the destination acknowledged are
+ * committed to the snapshot and the rejected ones recorded, in one transaction that re-checks the
+ * plan's base. A crash therefore loses at most the acknowledgement of in-flight batches.
+ */
+export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promise<SyncApplyResult> {
+  const { sync, store, events } = ctx;
+  const caps = ctx.definition.capabilities(sync.destination.object, ctx.options);
+  const batches = batchChanges({ changes: plan.changes, mode: plan.mode, object: sync.destination.object, matchOn: sync.destination.matchOn, caps });
+  const result: SyncApplyResult = { sync: sync.name, runId: ctx.runId, status: 'succeeded', planned: plan.changes.length, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null };
+  let serial = plan.base.serial;
+  let commits: Promise<void> = Promise.resolve();
+  let stopReason: Error | null = null;
+
+  const commit = (batch: Omit<CommitBatch, 'expectedSerial' | 'sync' | 'runId' | 'lineage' | 'definitionHash'>): Promise<void> => {
+    // Commits are chained so each one expects exactly the serial the previous one produced.
+    commits = commits.then(async () => {
+      serial = await store.commitBatch({ ...batch, sync: sync.name, runId: ctx.runId, lineage: plan.base.lineage, expectedSerial: serial, definitionHash: sync.definitionHash });
+      await store.refreshLock(sync.name, ctx.holder, ctx.lockTtlMs);
+    });
+    return commits;
+  };
+
+  const session = await ctx.definition.open(ctx.options, { rootDir: ctx.rootDir, sleep: ctx.clock.sleep });
+  try {
+    const writes = batches.filter((b) => b.batch.operation !== 'delete');
+    const deletes = batches.filter((b) => b.batch.operation === 'delete');
+    const run = async (phase: PlannedBatch[]) => {
+      const queue = [...phase];
+      const worker = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          if (stopReason instanceof StalePlanError) return; // nothing more may be committed under this plan
+          if (stopReason) {
+            await recordUnsent(next, stopReason);
+            continue;
+          }
+          await sendOne(next);
+        }
+      };
+      const concurrency = Math.max(1, ctx.definition.rateBudget(ctx.options).maxConcurrent);
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+    };
+
+    const recordUnsent = async (planned: PlannedBatch, reason: Error) => {
+      const error: RowError = { code: 'NOT_ATTEMPTED', message: `not sent: the run stopped early (${describeError(reason)})` };
+      result.failed += planned.changes.length;
+      await commit({ delivered: [], deleted: [], failed: planned.changes.map((c) => failedRow(c, error)) });
+    };
+
+    const sendOne = async (planned: PlannedBatch) => {
+      events({ type: 'batch-sent', sync: sync.name, operation: planned.batch.operation, size: planned.changes.length });
+      try {
+        const response = await sendWithRetry(() => session.applyBatch(planned.batch), ctx.pacer, ctx.clock, ctx.retry, {
+          onRetry: (reason, attempt, delayMs, error) => {
+            if (reason === 'rate-limited') result.rateLimited += 1;
+            result.apiCalls += 1;
+            events({ type: 'retry-scheduled', sync: sync.name, reason, attempt, delayMs, message: error.message });
+          },
+        });
+        ctx.pacer.observe(response.rateLimit);
+        result.apiCalls += response.calls;
+        await commitResults(planned, response.results, commit, result);
+        events({ type: 'batch-committed', sync: sync.name, operation: planned.batch.operation, delivered: response.results.filter((r) => r.status === 'ok').length, failed: response.results.filter((r) => r.status === 'failed').length, calls: response.calls });
+      } catch (error) {
+        if (error instanceof StalePlanError) {
+          stopReason = error;
+          throw error;
+        }
+        const reason = error instanceof Error ? error : new Error(String(error));
+        // Auth, quota and exhausted retries stop the sync: nothing else would get through either.
+        stopReason ??= reason;
+        const rowError: RowError = { code: (reason as { code?: string }).code ?? 'FAILED', message: describeError(reason) };
+        result.failed += planned.changes.length;
+        await commit({ delivered: [], deleted: [], failed: planned.changes.map((c) => failedRow(c, rowError)) });
+      }
+    };
+
+    await run(writes);
+    if (!stopReason) await run(deletes);
+    else if (deletes.length > 0) for (const planned of deletes) await recordUnsent(planned, stopReason);
+    await commits;
+  } finally {
+    await session.close();
+  }
+
+  if (stopReason) {
+    result.status = result.delivered > 0 ? 'partial' : 'failed';
+    result.message = stopMessage(stopReason);
+  } else if (result.failed > 0) {
+    result.status = 'partial';
+    result.message = `${result.failed} row(s) rejected by the destination; see \`ebb errors ${sync.name}\``;
+  }
+  return result;
+}
+
+async function commitResults(
+  planned: PlannedBatch,
+  results: { status: 'ok' | 'failed'; remoteId?: string | null; error?: RowError }[],
+  commit: (batch: Omit<CommitBatch, 'expectedSerial' | 'sync' | 'runId' | 'lineage' | 'definitionHash'>) => Promise<void>,
+  result: SyncApplyResult,
+): Promise<void> {
+  const isDelete = planned.batch.operation === 'delete';
+  const delivered: CommitBatch['delivered'] = [];
+  const deleted: string[] = [];
+  const failed: FailedRow[] = [];
+  planned.changes.forEach((change, i) => {
+    const r = results[i];
+    if (!r) {
+      failed.push(failedRow(change, { code: 'NO_RESULT', message: 'the destination returned no result for this row' }));
+    } else if (r.status === 'failed') {
+      failed.push(failedRow(change, r.error ?? { code: 'FAILED', message: 'rejected without a reason' }));
+    } else if (isDelete) {
+      deleted.push(change.key);
+    } else {
+      delivered.push({ key: change.key, fingerprint: change.fingerprint ?? '', payload: change.after ?? {}, remoteId: r.remoteId ?? change.remoteId });
+    }
+  });
+  result.delivered += delivered.length + deleted.length;
+  result.failed += failed.length;
+  await commit({ delivered, deleted, failed });
+}
+
+function failedRow(change: Change, error: RowError): FailedRow {
+  return { key: change.key, action: change.action, error };
+}
+
+function stopMessage(error: Error): string {
+  if (error instanceof AuthError) return `stopped: the destination refused our credentials (${error.message}). Fix the connection's credentials and re-run; unsent rows stay pending`;
+  if (error instanceof QuotaExhaustedError) return `stopped: ${error.message}. Unsent rows stay pending and go out on the next run`;
+  return `stopped: ${error.message}. Unsent rows stay pending and go out on the next run`;
+}

@@ -1,0 +1,34 @@
+import type { ChangeTotals } from '../core/change.ts';
+import type { WriteOperation } from '../connectors/connector.ts';
+
+/**
+ * Everything the engine does is reported as events; the CLI's progress display, the logs and the
+ * scheduler's metrics all subscribe to these instead of the engine printing anything.
+ */
+export type EngineEvent =
+  | { type: 'plan-started'; sync: string }
+  | { type: 'plan-read-progress'; sync: string; rows: number }
+  | { type: 'plan-finished'; sync: string; totals: ChangeTotals; modelRows: number; errored: boolean }
+  | { type: 'apply-started'; sync: string; runId: string; changes: number }
+  | { type: 'batch-sent'; sync: string; operation: WriteOperation; size: number }
+  | { type: 'batch-committed'; sync: string; operation: WriteOperation; delivered: number; failed: number; calls: number }
+  | { type: 'retry-scheduled'; sync: string; reason: 'rate-limited' | 'transient'; attempt: number; delayMs: number; message: string }
+  | { type: 'pace-adjusted'; account: string; requests: number; windowMs: number; reason: string }
+  | { type: 'apply-finished'; sync: string; runId: string; result: SyncApplyResult }
+  | { type: 'apply-skipped'; sync: string; reason: string };
+
+export interface SyncApplyResult {
+  sync: string;
+  runId: string;
+  status: 'succeeded' | 'partial' | 'failed' | 'skipped';
+  planned: number;
+  delivered: number;
+  failed: number;
+  apiCalls: number;
+  rateLimited: number;
+  message: string | null;
+}
+
+export type EventSink = (event: EngineEvent) => void;
+
+export const ignoreEvents: EventSink = () => {};

@@ -1,0 +1,85 @@
+import Bottleneck from 'bottleneck';
+import type { RateBudget, RateLimitObservation } from '../connectors/connector.ts';
+import type { Clock } from './clock.ts';
+import type { EventSink } from './events.ts';
+
+/**
+ * Share of a destination's request ceiling we aim for. Calls are spaced evenly (minTime) rather than
+ * released in window-sized bursts, because HubSpot-style limits are rolling windows: a burst at the end
+ * of one window plus one at the start of the next would exceed them. 3% headroom absorbs jitter.
+ */
+export const TARGET_UTILISATION = 0.97;
+
+/** Paces every call to one destination account, across every sync that writes there. */
+export class AccountPacer {
+  private readonly limiter: Bottleneck;
+  private requests: number;
+  private windowMs: number;
+  private pausedUntil = 0;
+
+  constructor(
+    readonly account: string,
+    budget: RateBudget,
+    private readonly clock: Clock,
+    private readonly events: EventSink,
+  ) {
+    this.requests = budget.requests;
+    this.windowMs = budget.windowMs;
+    this.limiter = new Bottleneck({ maxConcurrent: budget.maxConcurrent, minTime: this.minTime() });
+  }
+
+  private minTime(): number {
+    return Math.ceil(this.windowMs / (this.requests * TARGET_UTILISATION));
+  }
+
+  /** Runs `call` when the budget allows, after any pause a 429 imposed. */
+  schedule<T>(call: () => Promise<T>): Promise<T> {
+    return this.limiter.schedule(async () => {
+      const wait = this.pausedUntil - this.clock.now();
+      if (wait > 0) await this.clock.sleep(wait);
+      return call();
+    });
+  }
+
+  /** After a 429, nobody calls this account again until the stated delay has passed. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+  }
+
+  /** Slows down (never speeds up past the configured budget) when the destination reports a lower limit. */
+  observe(observation: RateLimitObservation | undefined): void {
+    if (!observation) return;
+    const { max, windowMs, remaining } = observation;
+    if (max !== undefined && max > 0 && windowMs !== undefined && windowMs > 0) {
+      const configuredRate = this.requests / this.windowMs;
+      if (max / windowMs < configuredRate * 0.999) {
+        this.requests = max;
+        this.windowMs = windowMs;
+        this.limiter.updateSettings({ minTime: this.minTime() });
+        this.events({ type: 'pace-adjusted', account: this.account, requests: max, windowMs, reason: 'the destination reported a lower limit than configured' });
+      }
+    }
+    if (remaining === 0 && windowMs !== undefined && max !== undefined && max > 0) {
+      // Out of budget for this window: wait one slot rather than earn a 429.
+      this.pause(windowMs / max);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.limiter.disconnect();
+  }
+}
+
+export class PacerRegistry {
+  private readonly pacers = new Map<string, AccountPacer>();
+  constructor(
+    private readonly clock: Clock,
+    private readonly events: EventSink,
+  ) {}
+
+  forAccount(account: string, budget: RateBudget): AccountPacer {
+    let pacer = this.pacers.get(account);
+    if (!pacer) this.pacers.set(account, (pacer = new AccountPacer(account, budget, this.clock, this.events)));
+    return pacer;
+  }
+}

@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { emptyTotals, totalsOf, type Change } from '../core/change.ts';
+import type { Diagnostic } from '../core/diagnostics.ts';
+import { describeError } from '../core/errors.ts';
+import { fingerprintOf } from '../core/fingerprint.ts';
+import { PLAN_FORMAT_VERSION, type Plan, type SyncPlan } from '../core/plan.ts';
+import type { ResolvedSync } from '../core/sync.ts';
+import type { SourceSession } from '../sources/source.ts';
+import type { SnapshotStore, StagedRow, StageSummary } from '../snapshot/store.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { ignoreEvents, type EventSink } from './events.ts';
+import { deleteGuardBlock } from './guards.ts';
+import { keyOf, missingColumns, payloadEncoder } from './mapping.ts';
+
+export interface PlanDependencies {
+  store: SnapshotStore;
+  openSource(connection: string): Promise<SourceSession>;
+  toolVersion: string;
+  events?: EventSink;
+  clock?: Clock;
+}
+
+/** Plans every given sync; one sync failing to plan never stops the others. */
+export async function planSyncs(syncs: readonly ResolvedSync[], deps: PlanDependencies): Promise<Plan> {
+  const plans: SyncPlan[] = [];
+  for (const sync of syncs) plans.push(await planSync(sync, deps));
+  return {
+    formatVersion: PLAN_FORMAT_VERSION,
+    toolVersion: deps.toolVersion,
+    id: randomUUID(),
+    createdAt: new Date((deps.clock ?? systemClock).now()).toISOString(),
+    syncs: plans,
+  };
+}
+
+/**
+ * Reads the model, stages it keyed in SQLite, and diffs it against the snapshot there, so memory
+ * stays flat however many rows the model has; only the changes come back into memory.
+ */
+export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Promise<SyncPlan> {
+  const events = deps.events ?? ignoreEvents;
+  events({ type: 'plan-started', sync: sync.name });
+  const state = await deps.store.ensureState(sync.name);
+  const snapshotRows = await deps.store.countRows(sync.name);
+  const plan: SyncPlan = {
+    sync: sync.name,
+    definitionHash: sync.definitionHash,
+    base: { lineage: state.lineage, serial: state.serial },
+    mode: sync.mode,
+    destination: { ...sync.destination },
+    sensitiveFields: sync.mapping.filter((m) => m.sensitive).map((m) => m.to),
+    changes: [],
+    totals: emptyTotals(),
+    modelRows: 0,
+    snapshotRows,
+    ignored: { update: 0, delete: 0 },
+    diagnostics: [],
+    blocked: null,
+    errored: false,
+  };
+  try {
+    const staged = await stageModel(sync, deps, (rows) => events({ type: 'plan-read-progress', sync: sync.name, rows }));
+    plan.modelRows = staged.summary.rows + staged.summary.nullKeys;
+    plan.diagnostics.push(...staged.diagnostics, ...keyDiagnostics(sync, staged.summary));
+    if (plan.diagnostics.some((d) => d.severity === 'error')) {
+      plan.errored = true;
+    } else {
+      await diffInto(plan, sync, deps.store);
+    }
+  } catch (error) {
+    plan.errored = true;
+    plan.diagnostics.push({
+      severity: 'error',
+      code: (error as { code?: string }).code ?? 'PLAN_FAILED',
+      sync: sync.name,
+      file: sync.file,
+      message: `could not read the model from "${sync.source.connection}": ${describeError(error)}`,
+    });
+  } finally {
+    await deps.store.dropStaging(sync.name);
+  }
+  events({ type: 'plan-finished', sync: sync.name, totals: plan.totals, modelRows: plan.modelRows, errored: plan.errored });
+  return plan;
+}
+
+async function stageModel(
+  sync: ResolvedSync,
+  deps: PlanDependencies,
+  progress: (rows: number) => void,
+): Promise<{ summary: StageSummary; diagnostics: Diagnostic[] }> {
+  const session = await deps.openSource(sync.source.connection);
+  const stager = await deps.store.beginStaging(sync.name);
+  const encode = payloadEncoder(sync.mapping);
+  const diagnostics: Diagnostic[] = [];
+  let read = 0;
+  try {
+    for await (const rows of session.read(sync.source.query, { batchSize: sync.readBatchSize, queryTag: `ebb:${sync.name}` })) {
+      if (read === 0 && rows.length > 0) {
+        const missing = missingColumns(rows[0]!, sync.mapping, sync.key);
+        if (missing.length > 0) {
+          diagnostics.push({
+            severity: 'error',
+            code: 'MISSING_COLUMNS',
+            sync: sync.name,
+            file: sync.file,
+            path: 'mapping',
+            message: `the model has no column ${missing.map((c) => `"${c}"`).join(', ')}; it returned ${Object.keys(rows[0]!).join(', ')}. Fix the query or the mapping`,
+          });
+          break;
+        }
+      }
+      const staged: StagedRow[] = new Array(rows.length);
+      for (let i = 0; i < rows.length; i += 1) {
+        const row = rows[i]!;
+        const payloadJson = encode(row);
+        staged[i] = { key: keyOf(row, sync.key), fingerprint: fingerprintOf(payloadJson), payloadJson };
+      }
+      stager.add(staged);
+      read += rows.length;
+      progress(read);
+    }
+  } finally {
+    await session.close();
+  }
+  return { summary: stager.finish(), diagnostics };
+}
+
+function keyDiagnostics(sync: ResolvedSync, summary: StageSummary): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  if (summary.nullKeys > 0) {
+    diagnostics.push({
+      severity: 'error',
+      code: 'NULL_KEYS',
+      sync: sync.name,
+      file: sync.file,
+      path: 'key',
+      message: `${summary.nullKeys} model row(s) have a null "${sync.key}", so they cannot be matched to a record. Filter them out in the query (where ${sync.key} is not null) or fix the data`,
+    });
+  }
+  if (summary.duplicateKeys > 0) {
+    const samples = summary.duplicateSamples.map((s) => `${s.key} (×${s.occurrences})`).join(', ');
+    diagnostics.push({
+      severity: 'error',
+      code: 'DUPLICATE_KEYS',
+      sync: sync.name,
+      file: sync.file,
+      path: 'key',
+      message: `${summary.duplicateKeys} key value(s) of "${sync.key}" appear more than once, e.g. ${samples}. Each row must have a unique key: deduplicate in the query or choose another key`,
+    });
+  }
+  return diagnostics;
+}
+
+async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore): Promise<void> {
+  const counts = await store.diffCounts(sync.name);
+  const mirror = sync.mode === 'mirror';
+  const changes: Change[] = [];
+  for await (const batch of store.diff(sync.name, { includeDeletes: mirror, batchSize: 5000 })) {
+    for (const change of batch) {
+      // create-only never touches a record once created.
+      if (change.action === 'update' && sync.mode === 'create') plan.ignored.update += 1;
+      else changes.push(change);
+    }
+  }
+  if (!mirror) plan.ignored.delete = counts.delete;
+  plan.changes = changes;
+  plan.totals = totalsOf(changes);
+  if (mirror) {
+    plan.blocked = deleteGuardBlock({ deletes: plan.totals.delete, snapshotRows: plan.snapshotRows, modelRows: plan.modelRows, guard: sync.deleteGuard });
+    if (plan.blocked) {
+      plan.diagnostics.push({ severity: 'warning', code: plan.blocked.code, sync: sync.name, message: plan.blocked.message });
+    }
+  }
+}
