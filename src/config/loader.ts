@@ -1,0 +1,165 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Diagnostic } from '../core/diagnostics.ts';
+import type { ConnectionConfig, ResolvedConfig, ResolvedSync } from '../core/sync.ts';
+import { checkConnections, checkSyncConnections, type ProjectKinds } from './check-connections.ts';
+import { BUILT_IN_DEFAULTS, configSchema, type ParsedConfig } from './config-schema.ts';
+import { dependencyProblems } from './dependencies.ts';
+import { ConfigCodes, configError, configWarning } from './diagnostics.ts';
+import { createModuleImporter, type ModuleImporter } from './import-module.ts';
+import { issuesToDiagnostics } from './issues.ts';
+import { resolveSync, SYNC_FILE_SUFFIX } from './resolve-sync.ts';
+import { secretProblems } from './secrets.ts';
+import { syncSchema } from './sync-schema.ts';
+
+export const SYNCS_DIR = 'syncs';
+export const CONFIG_FILE = `${SYNCS_DIR}/ebb.config.ts`;
+
+export type LoadResult =
+  | { ok: true; config: ResolvedConfig; warnings: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Loads `syncs/ebb.config.ts` and every `syncs/*.sync.ts` under `rootDir`, and validates all of it
+ * against the kinds the project can use. Reports every problem in one pass: it keeps going after a
+ * bad file so the user fixes them all at once. Never throws for user mistakes, prints or exits.
+ */
+export async function loadProject(rootDir: string, kinds: ProjectKinds): Promise<LoadResult> {
+  const root = resolve(rootDir);
+  const syncsDir = join(root, SYNCS_DIR);
+  if (!isDirectory(syncsDir)) {
+    return {
+      ok: false,
+      diagnostics: [
+        configError(ConfigCodes.SYNCS_DIR_MISSING, `No ${SYNCS_DIR}/ folder in ${root}. Run from the project root, or create ${SYNCS_DIR}/ with ebb.config.ts and one *.sync.ts file per sync.`),
+      ],
+    };
+  }
+
+  const diagnostics: Diagnostic[] = [];
+  const importer = createModuleImporter(root);
+  try {
+    const config = await loadConfigFile(root, importer, kinds, diagnostics);
+    const { syncs, unresolved } = await loadSyncFiles(root, syncsDir, importer, kinds, config, diagnostics);
+    diagnostics.push(...duplicateNames(syncs), ...dependencyProblems(syncs, unresolved));
+    if (!config || diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+    return {
+      ok: true,
+      config: { rootDir: root, snapshotPath: resolve(root, config.parsed.snapshot.path), connections: config.parsed.connections, syncs },
+      warnings: diagnostics,
+    };
+  } finally {
+    await importer.close();
+  }
+}
+
+interface LoadedConfig {
+  parsed: ParsedConfig & { connections: Record<string, ConnectionConfig> };
+  /** Connections whose problems are already reported; syncs using them are not checked further. */
+  unusable: Set<string>;
+}
+
+async function loadConfigFile(
+  root: string,
+  importer: ModuleImporter,
+  kinds: ProjectKinds,
+  diagnostics: Diagnostic[],
+): Promise<LoadedConfig | undefined> {
+  const file = CONFIG_FILE;
+  if (!existsSync(join(root, file))) {
+    diagnostics.push(
+      configError(ConfigCodes.CONFIG_FILE_MISSING, `Create ${file} with \`export default defineConfig({ connections: { ... } })\` naming the warehouse and destinations your syncs use.`, { file }),
+    );
+    return undefined;
+  }
+  const imported = await importer.importDefault(join(root, file), file);
+  if (!imported.ok) {
+    diagnostics.push(imported.diagnostic);
+    return undefined;
+  }
+  const result = configSchema.safeParse(imported.value, { reportInput: true });
+  // Literal secrets are reported even when other fields are wrong: that one must not wait.
+  const rawConnections = imported.value.connections;
+  if (typeof rawConnections === 'object' && rawConnections !== null) {
+    for (const [name, options] of Object.entries(rawConnections)) {
+      if (typeof options === 'object' && options !== null) diagnostics.push(...secretProblems(name, options as Record<string, unknown>, file));
+    }
+  }
+  if (!result.success) {
+    diagnostics.push(...issuesToDiagnostics(result.error.issues, configSchema, { file }));
+    return undefined;
+  }
+  const parsed = result.data as LoadedConfig['parsed'];
+  const checked = checkConnections(parsed.connections, kinds, file);
+  diagnostics.push(...checked.diagnostics);
+  return { parsed, unusable: checked.unusable };
+}
+
+async function loadSyncFiles(
+  root: string,
+  syncsDir: string,
+  importer: ModuleImporter,
+  kinds: ProjectKinds,
+  config: LoadedConfig | undefined,
+  diagnostics: Diagnostic[],
+): Promise<{ syncs: ResolvedSync[]; unresolved: Set<string> }> {
+  const files = readdirSync(syncsDir).filter((name) => name.endsWith(SYNC_FILE_SUFFIX)).sort();
+  if (files.length === 0) {
+    diagnostics.push(configWarning(ConfigCodes.NO_SYNCS, `No *${SYNC_FILE_SUFFIX} files in ${SYNCS_DIR}/; add one per sync with \`export default defineSync({ ... })\`.`));
+  }
+  const syncs: ResolvedSync[] = [];
+  // Names of syncs that exist but did not load, so `dependsOn` them is not also called unknown.
+  const unresolved = new Set<string>();
+  for (const name of files) {
+    const file = `${SYNCS_DIR}/${name}`;
+    const imported = await importer.importDefault(join(root, file), file);
+    const declaredName = imported.ok && typeof imported.value.name === 'string' ? imported.value.name : undefined;
+    unresolved.add(declaredName ?? name.slice(0, -SYNC_FILE_SUFFIX.length));
+    if (!imported.ok) {
+      diagnostics.push(imported.diagnostic);
+      continue;
+    }
+    const result = syncSchema.safeParse(imported.value, { reportInput: true });
+    if (!result.success) {
+      diagnostics.push(...issuesToDiagnostics(result.error.issues, syncSchema, { file, ...(declaredName ? { sync: declaredName } : {}) }));
+      continue;
+    }
+    const resolved = resolveSync(result.data, file, config?.parsed.defaults ?? BUILT_IN_DEFAULTS);
+    diagnostics.push(...resolved.diagnostics);
+    if (!resolved.sync) continue;
+    unresolved.delete(resolved.sync.name);
+    // Without a usable config there is nothing to check connections against; that is reported already.
+    if (config) diagnostics.push(...checkSyncConnections(resolved.sync, config.parsed.connections, kinds, config.unusable));
+    syncs.push(resolved.sync);
+  }
+  return { syncs, unresolved };
+}
+
+/** The first file to use a name keeps it; every later one is an error naming the first. */
+function duplicateNames(syncs: ResolvedSync[]): Diagnostic[] {
+  const firstFile = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const sync of syncs) {
+    const first = firstFile.get(sync.name);
+    if (first === undefined) {
+      firstFile.set(sync.name, sync.file);
+      continue;
+    }
+    diagnostics.push(
+      configError(ConfigCodes.DUPLICATE_SYNC_NAME, `Sync name \`${sync.name}\` is already used by ${first}; give each sync a unique \`name\`.`, {
+        file: sync.file,
+        path: 'name',
+        sync: sync.name,
+      }),
+    );
+  }
+  return diagnostics;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,112 @@
+import { basename } from 'node:path';
+import type { Diagnostic } from '../core/diagnostics.ts';
+import type { FieldMapping, ResolvedSync, Schedule, Sla } from '../core/sync.ts';
+import type { ParsedDefaults } from './config-schema.ts';
+import { definitionHashOf } from './definition-hash.ts';
+import { ConfigCodes, configError, configWarning, listNames } from './diagnostics.ts';
+import { SYNC_NAME_HINT, SYNC_NAME_PATTERN, type ParsedSync } from './sync-schema.ts';
+
+export const SYNC_FILE_SUFFIX = '.sync.ts';
+
+export interface ResolveResult {
+  sync?: ResolvedSync;
+  diagnostics: Diagnostic[];
+}
+
+/** A schema-valid sync plus the config's defaults → the engine's ResolvedSync, or why not. */
+export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDefaults): ResolveResult {
+  const diagnostics: Diagnostic[] = [];
+  const name = parsed.name ?? basename(file).slice(0, -SYNC_FILE_SUFFIX.length);
+  const where = { file, sync: name };
+  if (parsed.name === undefined && !SYNC_NAME_PATTERN.test(name)) {
+    diagnostics.push(
+      configError(ConfigCodes.INVALID_SYNC_NAME, `The file name does not make a valid sync name (${SYNC_NAME_HINT}); rename the file or set \`name\`.`, { ...where, path: 'name' }),
+    );
+  }
+
+  const mapping: FieldMapping[] = Object.entries(parsed.mapping).map(([to, source]) =>
+    typeof source === 'string' ? { to, from: source, sensitive: false } : { to, from: source.from, sensitive: source.sensitive ?? false },
+  );
+  const matchOn = resolveMatchOn(parsed, mapping, where, diagnostics);
+  const mode = parsed.mode ?? defaults.mode;
+  if (parsed.deletes !== undefined && mode !== 'mirror') {
+    diagnostics.push(
+      configWarning(ConfigCodes.DELETES_IGNORED, `\`deletes\` only applies in mirror mode; this sync runs in ${mode} mode and never deletes. Remove it or set mode: 'mirror'.`, { ...where, path: 'deletes' }),
+    );
+  }
+  if (matchOn === undefined || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+
+  const source = { connection: parsed.source.connection, query: parsed.source.query };
+  const destination = { connection: parsed.destination.connection, object: parsed.destination.object, matchOn };
+  const sync: ResolvedSync = {
+    name,
+    file,
+    source,
+    key: parsed.key,
+    destination,
+    mapping,
+    mode,
+    deleteGuard: { ...defaults.deletes, ...withoutUndefined(parsed.deletes ?? {}) },
+    dependsOn: [...new Set(parsed.dependsOn ?? [])],
+    readBatchSize: parsed.readBatchSize ?? defaults.readBatchSize,
+    definitionHash: definitionHashOf({ source, key: parsed.key, destination, mapping, mode }),
+  };
+  if (parsed.schedule) sync.schedule = resolveSchedule(parsed.schedule);
+  if (parsed.sla) sync.sla = resolveSla(parsed.sla);
+  return { sync, diagnostics };
+}
+
+/**
+ * The destination field that carries the row key. Given explicitly it must be mapped from the key;
+ * left out, it is the one field mapped from the key, and ambiguity is an error rather than a guess.
+ */
+function resolveMatchOn(parsed: ParsedSync, mapping: FieldMapping[], where: { file: string; sync: string }, diagnostics: Diagnostic[]): string | undefined {
+  const fromKey = mapping.filter((field) => field.from === parsed.key).map((field) => field.to);
+  const explicit = parsed.destination.matchOn;
+  if (explicit !== undefined) {
+    const field = mapping.find((f) => f.to === explicit);
+    const at = { ...where, path: 'destination.matchOn' };
+    if (!field) {
+      diagnostics.push(configError(ConfigCodes.MATCH_ON_INVALID, `\`${explicit}\` is not a mapped field. Map the key column to it, e.g. mapping: { ${explicit}: '${parsed.key}' }.`, at));
+      return undefined;
+    }
+    if (field.from !== parsed.key) {
+      diagnostics.push(
+        configError(ConfigCodes.MATCH_ON_INVALID, `\`${explicit}\` is mapped from column \`${field.from}\`, but matchOn must hold the key column \`${parsed.key}\`. Map it from \`${parsed.key}\` or change \`key\`.`, at),
+      );
+      return undefined;
+    }
+    return explicit;
+  }
+  if (fromKey.length === 1) return fromKey[0];
+  if (fromKey.length === 0) {
+    diagnostics.push(
+      configError(ConfigCodes.MATCH_ON_UNRESOLVED, `No destination field is mapped from the key column \`${parsed.key}\`, so records cannot be matched. Map it, e.g. mapping: { ${parsed.key}: '${parsed.key}' }.`, { ...where, path: 'mapping' }),
+    );
+  } else {
+    diagnostics.push(
+      configError(ConfigCodes.MATCH_ON_UNRESOLVED, `Several fields are mapped from the key column \`${parsed.key}\` (${listNames(fromKey)}); set destination.matchOn to the one that identifies records.`, { ...where, path: 'destination.matchOn' }),
+    );
+  }
+  return undefined;
+}
+
+function resolveSchedule(schedule: NonNullable<ParsedSync['schedule']>): Schedule {
+  const out: Schedule = {};
+  if (schedule.cron !== undefined) out.cron = schedule.cron;
+  if (schedule.every !== undefined) out.everyMs = schedule.every;
+  if (schedule.timezone !== undefined) out.timezone = schedule.timezone;
+  return out;
+}
+
+function resolveSla(sla: NonNullable<ParsedSync['sla']>): Sla {
+  const out: Sla = { backlogWarnRatio: sla.backlogWarnRatio };
+  if (sla.freshness !== undefined) out.freshnessMs = sla.freshness;
+  if (sla.maxFailureRate !== undefined) out.maxFailureRate = sla.maxFailureRate;
+  if (sla.maxBacklog !== undefined) out.maxBacklog = sla.maxBacklog;
+  return out;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
