@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import { planHasChanges, type Plan } from '../../core/plan.ts';
+import { applyPlan } from '../../engine/executor.ts';
+import type { SyncApplyResult } from '../../engine/events.ts';
+import type { CliIo } from '../io.ts';
+import { readPlanFile } from '../plan-file.ts';
+import { progressReporter } from '../progress.ts';
+import type { Project } from '../project.ts';
+import { EBB_VERSION } from '../version.ts';
+import { computePlan, showPlan } from './plan.ts';
+
+export interface ApplyFlags {
+  planFile?: string;
+  syncs: string[];
+  autoApprove: boolean;
+  allowDeletes: boolean;
+  maxChanges: number;
+}
+
+/**
+ * `ebb apply FILE` pushes exactly a saved plan; `ebb apply` plans, shows, asks, then pushes that plan.
+ * Exit 0 when everything was delivered, 1 when anything failed or was rejected.
+ */
+export async function applyCommand(io: CliIo, project: Project, flags: ApplyFlags): Promise<number> {
+  let plan: Plan;
+  if (flags.planFile) {
+    plan = readPlanFile(resolve(io.cwd, flags.planFile));
+  } else {
+    plan = await computePlan(project, flags.syncs);
+    showPlan(io, plan, { json: false, maxChanges: flags.maxChanges });
+    if (!planHasChanges(plan)) {
+      io.out('Nothing to apply.');
+      return plan.syncs.some((s) => s.errored) ? 1 : 0;
+    }
+    if (!flags.autoApprove) {
+      if (!io.isTTY) {
+        io.err('Refusing to apply without confirmation: no terminal to ask. Review the plan and re-run with --auto-approve, or apply a saved plan file.');
+        return 1;
+      }
+      if (!(await io.confirm('Apply these changes?'))) {
+        io.err('Apply cancelled; nothing was sent.');
+        return 1;
+      }
+    }
+  }
+  const result = await applyPlan(
+    plan,
+    {
+      store: project.store,
+      syncs: new Map(project.config.syncs.map((s) => [s.name, s])),
+      connection: (name) => project.connection(name),
+      rootDir: project.config.rootDir,
+      toolVersion: EBB_VERSION,
+      events: progressReporter(io),
+    },
+    { allowDeletes: flags.allowDeletes },
+  );
+  for (const sync of result.syncs) io.out(summaryLine(sync));
+  const failed = result.syncs.filter((s) => s.status === 'failed' || s.status === 'partial');
+  if (failed.some((s) => s.failed > 0)) io.out('See why rows were rejected with `ebb errors SYNC`; they are proposed again by the next plan.');
+  return failed.length > 0 ? 1 : 0;
+}
+
+function summaryLine(r: SyncApplyResult): string {
+  const head = `${r.sync}: ${r.status}`;
+  if (r.status === 'skipped') return `${head} (${r.message ?? 'nothing to do'})`;
+  const counts = `${r.delivered} delivered, ${r.failed} failed of ${r.planned}; ${r.apiCalls} API call(s), ${r.rateLimited} rate-limited`;
+  return `${head}: ${counts}${r.message ? `. ${r.message}` : ''}`;
+}

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import { describeError, EbbError } from '../core/errors.ts';
+import { applyCommand } from './commands/apply.ts';
+import { errorsCommand } from './commands/errors.ts';
+import { planCommand } from './commands/plan.ts';
+import { resetCommand } from './commands/reset.ts';
+import { runsCommand } from './commands/runs.ts';
+import { sandboxCommand } from './commands/sandbox.ts';
+import { statusCommand } from './commands/status.ts';
+import { validateCommand } from './commands/validate.ts';
+import { processIo, type CliIo } from './io.ts';
+import { openProject, UsageError, type Project } from './project.ts';
+import { EBB_VERSION } from './version.ts';
+
+const HELP = `ebb ${EBB_VERSION} — keep SaaS tools in sync with your warehouse
+
+Usage: ebb <command> [options]
+
+  plan [SYNC…] [--out FILE] [--json] [--detailed-exitcode]   show exactly what would change
+  apply [FILE] [--auto-approve] [--allow-deletes] [--sync S]  push a plan (or plan, confirm, push)
+  validate [--remote]                                        check syncs/ (and destination fields)
+  status [SYNC…] [--offline] [--json]                        last run, failures, pending changes
+  runs [SYNC] [--limit N]                                    run history
+  errors SYNC [--limit N] [--json]                           rejected rows and why
+  reset SYNC [--auto-approve]                                forget the snapshot (new lineage)
+  sandbox [NAME] [--port N] [...]                            start a local destination sandbox
+
+Common: -C, --project DIR   project root (default: current directory)`;
+
+const OPTIONS = {
+  project: { type: 'string', short: 'C' },
+  out: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  'detailed-exitcode': { type: 'boolean', default: false },
+  'auto-approve': { type: 'boolean', default: false },
+  'allow-deletes': { type: 'boolean', default: false },
+  sync: { type: 'string', multiple: true },
+  remote: { type: 'boolean', default: false },
+  offline: { type: 'boolean', default: false },
+  limit: { type: 'string' },
+  'max-changes': { type: 'string' },
+  port: { type: 'string' },
+  'requests-per-window': { type: 'string' },
+  'window-ms': { type: 'string' },
+  'daily-limit': { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', default: false },
+} as const;
+
+/** Runs one CLI invocation and returns its exit code. The only caller of process.exit is bin/ebb.js. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`${describeError(error)}\n\n${HELP}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.version) return io.out(EBB_VERSION), 0;
+  if (values.help || !command) return io.out(HELP), command || values.help ? 0 : 1;
+  const number = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number(text));
+  if (command === 'sandbox') return sandboxCommand(io, { names: rest, port: number(values.port, 0), requestsPerWindow: values['requests-per-window'], windowMs: values['window-ms'], dailyLimit: values['daily-limit'] });
+
+  let project: Project | null = null;
+  try {
+    project = await openProject(io, values.project);
+    if (!project) return 1;
+    const maxChanges = number(values['max-changes'], 500);
+    switch (command) {
+      case 'plan':
+        return await planCommand(io, project, { syncs: rest, out: values.out, json: values.json, detailedExitcode: values['detailed-exitcode'], maxChanges });
+      case 'apply':
+        return await applyCommand(io, project, { planFile: rest[0], syncs: values.sync ?? [], autoApprove: values['auto-approve'], allowDeletes: values['allow-deletes'], maxChanges });
+      case 'validate':
+        return await validateCommand(io, project, { remote: values.remote });
+      case 'status':
+        return await statusCommand(io, project, { syncs: rest, offline: values.offline, json: values.json });
+      case 'runs':
+        return await runsCommand(io, project, { sync: rest[0], limit: number(values.limit, 20) });
+      case 'errors':
+        if (!rest[0]) throw new UsageError('name the sync: `ebb errors SYNC`');
+        return await errorsCommand(io, project, { sync: rest[0], limit: number(values.limit, 50), json: values.json });
+      case 'reset':
+        if (!rest[0]) throw new UsageError('name the sync: `ebb reset SYNC`');
+        return await resetCommand(io, project, { sync: rest[0], autoApprove: values['auto-approve'] });
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof EbbError) {
+      io.err(`Error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await project?.close();
+  }
+}

@@ -1,0 +1,16 @@
+import type { ProjectKinds } from '../config/index.ts';
+import { memoryConnector } from '../connectors/memory/index.ts';
+import { duckdbSource } from '../sources/duckdb/index.ts';
+
+/**
+ * Every source and connector kind Ebb ships, registered by importing its definition (cheap: each
+ * loads its client library only when a connection is opened).
+ */
+export const builtInKinds: ProjectKinds = {
+  sources: {
+    [duckdbSource.kind]: duckdbSource,
+  },
+  connectors: {
+    [memoryConnector.kind]: memoryConnector,
+  },
+};

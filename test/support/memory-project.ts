@@ -1,0 +1,69 @@
+import { startMemorySandbox, type MemorySandbox } from '../../src/sandbox/memory/index.ts';
+import { createTestProject, duckdbExec, type TestProject } from './project.ts';
+
+export interface MemoryProject {
+  project: TestProject;
+  sandbox: MemorySandbox;
+  warehouse: string;
+  /** Runs SQL against the warehouse's `customers` table. */
+  sql(...statements: string[]): Promise<void>;
+  /** Records in the sandbox by external_id. */
+  destination(): Map<string, Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export interface MemoryProjectOptions {
+  rows: number;
+  mode?: 'upsert' | 'update' | 'create' | 'mirror';
+  /** Extra options for the memory connection (budget, batch size, timeout). */
+  connection?: Record<string, unknown>;
+  deletes?: { maxDeletePercent?: number; blockWhenModelEmpty?: boolean };
+}
+
+/** A project syncing a DuckDB `customers` table to the memory sandbox's `contacts`. */
+export async function createMemoryProject(options: MemoryProjectOptions): Promise<MemoryProject> {
+  const project = createTestProject();
+  const sandbox = await startMemorySandbox();
+  const warehouse = project.path('warehouse.duckdb');
+  await duckdbExec(warehouse, [
+    `create table customers as select 'cust-' || lpad(i::varchar, 6, '0') as customer_id, 'user' || i || '@example.com' as email,
+       'First' || i as first_name, (i % 7) * 10.5 as score, i % 3 = 0 as vip from range(1, ${options.rows + 1}) t(i)`,
+  ]);
+  const connection = { kind: 'memory', baseUrl: sandbox.url, ...options.connection };
+  project.write(
+    'syncs/ebb.config.ts',
+    `import { defineConfig } from 'ebb';
+export default defineConfig({
+  snapshot: { path: '.ebb/snapshot.sqlite' },
+  connections: {
+    warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
+    crm: ${JSON.stringify(connection)},
+  },
+});
+`,
+  );
+  project.write(
+    'syncs/contacts.sync.ts',
+    `import { defineSync } from 'ebb';
+export default defineSync({
+  source: { connection: 'warehouse', query: 'select * from customers' },
+  key: 'customer_id',
+  destination: { connection: 'crm', object: 'contacts', matchOn: 'external_id' },
+  mapping: { external_id: 'customer_id', email: 'email', firstname: 'first_name', score: 'score', vip: { from: 'vip', sensitive: true } },
+  mode: '${options.mode ?? 'upsert'}',
+  ${options.deletes ? `deletes: ${JSON.stringify(options.deletes)},` : ''}
+});
+`,
+  );
+  return {
+    project,
+    sandbox,
+    warehouse,
+    sql: (...statements) => duckdbExec(warehouse, statements),
+    destination: () => new Map(sandbox.records('contacts').map((r) => [String(r.fields['external_id']), r.fields])),
+    async close() {
+      await sandbox.close();
+      project.cleanup();
+    },
+  };
+}

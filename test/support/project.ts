@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * A throwaway Ebb project: syncs/ in a temp folder whose node_modules/ebb points at this checkout, so
+ * sync files `import { defineSync } from 'ebb'` exactly as a user's would.
+ */
+export interface TestProject {
+  dir: string;
+  write(relativePath: string, content: string): void;
+  path(relativePath: string): string;
+  cleanup(): void;
+}
+
+export function createTestProject(prefix = 'ebb-test-'): TestProject {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(REPO_ROOT, join(dir, 'node_modules', 'ebb'), 'dir');
+  return {
+    dir,
+    path: (p) => join(dir, p),
+    write(relativePath, content) {
+      const file = join(dir, relativePath);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Runs SQL against a DuckDB file (the test's warehouse), closing it so the source can open it. */
+export async function duckdbExec(path: string, statements: readonly string[]): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  try {
+    for (const sql of statements) await connection.run(sql);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
