@@ -1,0 +1,95 @@
+import { describeError, SourceError } from '../../core/errors.ts';
+import type { SnowflakeAuth, SnowflakeOptions } from './options.ts';
+
+/** Login refusals Snowflake answers with (bad password, bad JWT, bad or expired OAuth token, locked user). */
+const AUTH_CODES = new Set(['390100', '390101', '390102', '390144', '390303', '390318', '390190', '390422']);
+/** The driver's "could not connect" codes (HTTP layer after its retries). */
+const NETWORK_CODES = new Set(['401001', '402001']);
+const NETWORK_CAUSES = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket hang up/i;
+/** Snowflake's "statement reached its timeout" and "execution canceled". */
+const TIMEOUT_CODES = new Set(['000630', '000604']);
+
+/** A failed Snowflake statement, with Snowflake's own error code, SQLSTATE and query id. */
+export class SnowflakeQueryError extends SourceError {
+  readonly snowflakeCode: string;
+  readonly sqlState: string | undefined;
+  readonly queryId: string | undefined;
+
+  constructor(message: string, details: { code: string; snowflakeCode: string; sqlState?: string; queryId?: string; cause: unknown }) {
+    super(message, { code: details.code, cause: details.cause });
+    this.snowflakeCode = details.snowflakeCode;
+    this.sqlState = details.sqlState;
+    this.queryId = details.queryId;
+  }
+}
+
+interface DriverError {
+  code?: unknown;
+  sqlState?: unknown;
+  message?: unknown;
+  data?: { queryId?: unknown };
+  cause?: unknown;
+}
+
+export function connectError(error: unknown, options: SnowflakeOptions): SourceError {
+  if (error instanceof SourceError) return error;
+  const driver = (error ?? {}) as DriverError;
+  const code = String(driver.code ?? '');
+  const where = `user ${options.username} on account ${options.account}`;
+  if (AUTH_CODES.has(code)) {
+    return new SourceError(
+      `Snowflake refused the login of ${where}: ${describeError(error)} (${code}).\nHint: ${authHint(options.auth)}`,
+      { code: 'SNOWFLAKE_AUTH', cause: error },
+    );
+  }
+  if (isNetworkFailure(driver)) return unreachable(error, options);
+  return new SourceError(`Snowflake login of ${where} failed: ${describeError(error)}${code ? ` (${code})` : ''}`, { code: 'SOURCE_CONNECTION', cause: error });
+}
+
+export function queryError(error: unknown, options: SnowflakeOptions): SourceError {
+  if (error instanceof SourceError) return error;
+  const driver = (error ?? {}) as DriverError;
+  const code = String(driver.code ?? '');
+  if (isNetworkFailure(driver)) return unreachable(error, options);
+  const sqlState = driver.sqlState === undefined ? undefined : String(driver.sqlState);
+  const queryId = driver.data?.queryId === undefined ? undefined : String(driver.data.queryId);
+  if (!/^\d{6}$/.test(code) || code.startsWith('40')) {
+    // A driver-side failure (bad response, terminated connection) rather than a Snowflake SQL error.
+    return new SourceError(`Snowflake query failed: ${describeError(error)}${code ? ` (${code})` : ''}`, { code: 'SOURCE_QUERY', cause: error });
+  }
+  const context = [sqlState && `SQLSTATE ${sqlState}`, queryId && `query ${queryId}`].filter(Boolean).join(', ');
+  const timedOut = TIMEOUT_CODES.has(code);
+  const hint = timedOut ? '\nHint: raise the sync\'s timeout or make the model query cheaper.' : '';
+  return new SnowflakeQueryError(`Snowflake error ${code}${context ? ` (${context})` : ''}: ${describeError(error)}${hint}`, {
+    code: timedOut ? 'SOURCE_TIMEOUT' : code,
+    snowflakeCode: code,
+    ...(sqlState !== undefined ? { sqlState } : {}),
+    ...(queryId !== undefined ? { queryId } : {}),
+    cause: error,
+  });
+}
+
+function authHint(auth: SnowflakeAuth): string {
+  switch (auth.method) {
+    case 'password':
+      return 'check `username` and `password` (and `account`) in the Snowflake connection options.';
+    case 'key-pair':
+      return 'check that `privateKeyPath` holds the private key whose public key is registered for this user '
+        + '(ALTER USER … SET RSA_PUBLIC_KEY = …), and that `username` and `account` are right.';
+    case 'oauth':
+      return 'check the OAuth `token`: it may be invalid or expired, or issued for another user.';
+  }
+}
+
+function isNetworkFailure(driver: DriverError): boolean {
+  if (NETWORK_CODES.has(String(driver.code ?? ''))) return true;
+  return NETWORK_CAUSES.test(`${String(driver.message ?? '')} ${describeError(driver.cause)}`);
+}
+
+function unreachable(error: unknown, options: SnowflakeOptions): SourceError {
+  const host = options.accessUrl ?? `https://${options.account}.snowflakecomputing.com`;
+  return new SourceError(
+    `Snowflake host ${host} was unreachable: ${describeError(error)}.\nHint: check \`account\`${options.accessUrl ? ' and `accessUrl`' : ''}, the network, and any proxy (HTTPS_PROXY / NO_PROXY).`,
+    { code: 'SOURCE_UNREACHABLE', cause: error },
+  );
+}

@@ -1,0 +1,101 @@
+import type { Connection, RowStatement } from 'snowflake-sdk';
+import { SourceError } from '../../core/errors.ts';
+import type { Row } from '../../core/values.ts';
+import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
+import { queryError } from './errors.ts';
+import { cellConverter, snowflakeTypeName, type CellConverter } from './normalise.ts';
+import type { SnowflakeOptions } from './options.ts';
+import { executeStreaming, queryTagFor } from './statement.ts';
+
+export class SnowflakeSourceSession implements SourceSession {
+  private closed = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly options: SnowflakeOptions,
+  ) {}
+
+  async *read(query: string, options: ReadOptions): AsyncGenerator<Row[]> {
+    assertReadOptions(options);
+    this.assertOpen('read');
+    let statement: RowStatement;
+    try {
+      statement = await executeStreaming(this.connection, query, { queryTag: queryTagFor(options.queryTag), timeoutMs: options.timeoutMs });
+    } catch (error) {
+      throw queryError(error, this.options);
+    }
+    const toRow = rowBuilder(statement);
+    const stream = statement.streamRows();
+    let batch: Row[] = [];
+    try {
+      // Async iteration pulls one row at a time: while the consumer holds a yielded batch nothing is
+      // read, the driver's row buffer fills to its high-water mark and it stops fetching chunks.
+      // That is the backpressure which keeps memory flat however many rows the query returns.
+      for await (const cells of stream as AsyncIterable<unknown[]>) {
+        batch.push(toRow(cells));
+        if (batch.length >= options.batchSize) {
+          const full = batch;
+          batch = [];
+          yield full;
+        }
+      }
+    } catch (error) {
+      throw queryError(error, this.options);
+    } finally {
+      // Reached when the consumer stops early too: drop buffered rows and stop chunk downloads.
+      if (!stream.destroyed) stream.destroy();
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  async describe(query: string): Promise<ColumnInfo[]> {
+    this.assertOpen('describe');
+    try {
+      const statement = await executeStreaming(this.connection, query, { queryTag: undefined, timeoutMs: undefined }, { describeOnly: true });
+      return (statement.getColumns() ?? []).map((column) => ({ name: column.getName(), type: snowflakeTypeName(column) }));
+    } catch (error) {
+      throw queryError(error, this.options);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await new Promise<void>((resolve) => {
+      // A session that is already gone server-side (expired, terminated) counts as closed.
+      this.connection.destroy(() => resolve());
+    });
+  }
+
+  private assertOpen(doing: string): void {
+    if (this.closed) throw new SourceError(`cannot ${doing}: this Snowflake session is closed; open a new one`, { code: 'SOURCE_CLOSED' });
+  }
+}
+
+/** Builds row objects by column name, refusing queries whose columns share a name. */
+function rowBuilder(statement: RowStatement): (cells: unknown[]) => Row {
+  const columns = statement.getColumns() ?? [];
+  const names = columns.map((column) => column.getName());
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate !== undefined) {
+    throw new SourceError(
+      `the query returns more than one column named "${duplicate}"; give each column a distinct alias (SELECT a.id AS account_id, ...)`,
+      { code: 'SOURCE_DUPLICATE_COLUMN' },
+    );
+  }
+  const converters: CellConverter[] = columns.map(cellConverter);
+  return (cells) => {
+    const row: Row = {};
+    for (let index = 0; index < names.length; index++) row[names[index]!] = converters[index]!(cells[index]);
+    return row;
+  };
+}
+
+function assertReadOptions(options: ReadOptions): void {
+  if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) {
+    throw new SourceError(`batchSize must be a positive integer, got ${String(options.batchSize)}`, { code: 'SOURCE_INVALID_OPTIONS' });
+  }
+  if (options.timeoutMs !== undefined && (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0)) {
+    throw new SourceError(`timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}`, { code: 'SOURCE_INVALID_OPTIONS' });
+  }
+}
