@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/project.ts';
+import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
+
+let p: MemoryProject;
+afterEach(async () => p?.close());
+
+/** Runs the real `ebb` binary in another process, as a user (or a scheduler) would. */
+function ebb(args: string[], cwd: string) {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/ebb.js'), ...args], { cwd, env: { ...process.env, http_proxy: '', https_proxy: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('a process killed with SIGKILL in the middle of apply', () => {
+  it('re-runs to a destination equal to the model with no record created twice', async () => {
+    p = await createMemoryProject({ rows: 3000, connection: { maxConcurrent: 2 } });
+    // Slow answers keep batches in flight when the kill lands: written by the sandbox, never acknowledged.
+    p.sandbox.knobs.delayMs = 120;
+    const first = ebb(['apply', '--auto-approve'], p.project.dir);
+    const deadline = Date.now() + 30_000;
+    while (p.sandbox.stats().requests < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe(null);
+    const landedBeforeKill = p.destination().size;
+    expect(landedBeforeKill).toBeGreaterThan(0);
+    expect(landedBeforeKill).toBeLessThan(3000);
+
+    p.sandbox.knobs.delayMs = 0;
+    const second = ebb(['apply', '--auto-approve'], p.project.dir);
+    expect(await second.exited, second.output()).toBe(0);
+    // Acknowledged batches were committed before the kill, so the re-run sends only the rest.
+    expect(second.output()).toMatch(/contacts: succeeded: \d+ delivered, 0 failed of (\d+)/);
+    const resent = Number(/of (\d+);/.exec(second.output())?.[1]);
+    expect(resent).toBeLessThan(3000);
+    expect(resent).toBeGreaterThanOrEqual(3000 - landedBeforeKill);
+
+    const records = p.destination();
+    expect(records.size).toBe(3000);
+    expect(records.get('cust-002999')).toMatchObject({ email: 'user2999@example.com', firstname: 'First2999' });
+    const creates = Object.values(p.sandbox.stats().createsPerKey);
+    expect(creates).toHaveLength(3000);
+    expect(creates.every((n) => n === 1)).toBe(true);
+
+    const check = ebb(['plan', '--detailed-exitcode'], p.project.dir);
+    expect(await check.exited, check.output()).toBe(0);
+  });
+});

@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.ts';
+import { captureIo } from '../support/capture-io.ts';
+import { openEngine, type EngineHarness } from '../support/engine-project.ts';
+import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
+
+let p: MemoryProject;
+const engines: EngineHarness[] = [];
+afterEach(async () => {
+  for (const e of engines.splice(0)) await e.close();
+  await p?.close();
+});
+
+const cli = async (args: string[]) => {
+  const io = captureIo(p.project.dir);
+  const code = await runCli(args, io);
+  return { code, out: io.stdout(), err: io.stderr() };
+};
+
+describe('stale plans', () => {
+  it('refuses a plan made before another apply moved the snapshot', async () => {
+    p = await createMemoryProject({ rows: 10 });
+    expect((await cli(['plan', '--out', 'old.plan.json'])).code).toBe(0);
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
+    const stale = await cli(['apply', 'old.plan.json']);
+    expect(stale.code).toBe(1);
+    expect(stale.out).toMatch(/snapshot of "contacts" changed since this plan was made .*Re-run `ebb plan`/);
+    expect(p.sandbox.stats().requests).toBe(1);
+  });
+
+  it('refuses a plan after the sync definition changed, and after a reset', async () => {
+    p = await createMemoryProject({ rows: 10 });
+    await cli(['plan', '--out', 'a.plan.json']);
+    const file = p.project.path('syncs/contacts.sync.ts');
+    const original = (await import('node:fs')).readFileSync(file, 'utf8');
+    p.project.write('syncs/contacts.sync.ts', original.replace("firstname: 'first_name', ", ''));
+    const changed = await cli(['apply', 'a.plan.json']);
+    expect(changed.out).toContain('sync "contacts" changed (syncs/contacts.sync.ts) since this plan was made');
+
+    p.project.write('syncs/contacts.sync.ts', original);
+    await cli(['plan', '--out', 'b.plan.json']);
+    expect((await cli(['reset', 'contacts', '--auto-approve'])).code).toBe(0);
+    const reset = await cli(['apply', 'b.plan.json']);
+    expect(reset.code).toBe(1);
+    expect(reset.out).toContain('planned against a different snapshot');
+    expect(p.sandbox.stats().requests).toBe(0);
+  });
+
+  it('re-checks the base inside the commit: a reset during an apply stops it', async () => {
+    p = await createMemoryProject({ rows: 300, connection: { maxConcurrent: 1 } });
+    p.sandbox.knobs.delayMs = 150;
+    const engine = await openEngine(p.project.dir);
+    engines.push(engine);
+    const running = engine.apply(await engine.plan());
+    await new Promise((r) => setTimeout(r, 200));
+    await engine.store.reset('contacts');
+    const result = await running;
+    expect(result.syncs[0]!.status).toBe('failed');
+    expect(result.syncs[0]!.message).toMatch(/moved since the plan was made.*re-run `ebb plan`/);
+    expect(p.sandbox.stats().requests).toBeLessThan(3);
+  });
+});
+
+describe('one apply per sync at a time', () => {
+  it('refuses a second concurrent apply with a clear message', async () => {
+    p = await createMemoryProject({ rows: 200, connection: { maxConcurrent: 1 } });
+    p.sandbox.knobs.delayMs = 200;
+    const first = openEngine(p.project.dir).then(async (e) => (engines.push(e), e.apply(await e.plan())));
+    await new Promise((r) => setTimeout(r, 400));
+    const second = await cli(['apply', '--auto-approve']);
+    expect(second.code).toBe(1);
+    expect(second.out).toMatch(/another apply of "contacts" is running .* Wait for it to finish/);
+    expect((await first).syncs[0]).toMatchObject({ status: 'succeeded', delivered: 200 });
+    expect(Object.values(p.sandbox.stats().createsPerKey).every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('bad model keys', () => {
+  it('blocks duplicate keys with counts and samples, without calling the destination', async () => {
+    p = await createMemoryProject({ rows: 20 });
+    await p.sql(`update customers set customer_id = 'cust-000001' where customer_id in ('cust-000002', 'cust-000003')`, `update customers set customer_id = 'cust-000009' where customer_id = 'cust-000010'`);
+    const plan = await cli(['plan']);
+    expect(plan.code).toBe(1);
+    expect(plan.out).toContain('2 key value(s) of "customer_id" appear more than once, e.g. cust-000001 (×3), cust-000009 (×2)');
+    expect((await cli(['apply', '--auto-approve'])).code).toBe(1);
+    expect(p.sandbox.stats().requests).toBe(0);
+  });
+
+  it('blocks null keys and says how to fix them', async () => {
+    p = await createMemoryProject({ rows: 20 });
+    await p.sql(`update customers set customer_id = null where customer_id <= 'cust-000004'`);
+    const plan = await cli(['plan']);
+    expect(plan.code).toBe(1);
+    expect(plan.out).toContain('4 model row(s) have a null "customer_id"');
+    expect(plan.out).toContain('where customer_id is not null');
+  });
+
+  it('blocks a mapping that names a column the model lacks', async () => {
+    p = await createMemoryProject({ rows: 5 });
+    await p.sql(`alter table customers drop column first_name`);
+    const plan = await cli(['plan']);
+    expect(plan.code).toBe(1);
+    expect(plan.out).toContain('the model has no column "first_name"');
+  });
+});
+
+describe('broken config', () => {
+  it('names the file and field and runs nothing', async () => {
+    p = await createMemoryProject({ rows: 5 });
+    p.project.write('syncs/broken.sync.ts', `import { defineSync } from 'ebb';\nexport default defineSync({ source: { connection: 'warehouse', query: 'select 1' }, key: 'id', destination: { connection: 'nope', object: 'contacts', matchOn: 'id' }, mapping: { id: 'id' }, mode: 'sometimes' } as never);\n`);
+    const plan = await cli(['plan']);
+    expect(plan.code).toBe(1);
+    expect(plan.err).toContain('syncs/broken.sync.ts');
+    expect(plan.err).toContain('mode');
+    expect(p.sandbox.stats().requests).toBe(0);
+  });
+});
