@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { SourceError } from '../../core/errors.ts';
+import type { Row } from '../../core/values.ts';
+import { assertReadOptions, RowBatcher } from '../normalise/batches.ts';
+import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
+import { ChunkRowReader } from './chunk-rows.ts';
+import { duckdbError, duckdbTimeoutError } from './errors.ts';
+import { IN_MEMORY, type ResolvedDuckDBOptions } from './options.ts';
+
+/**
+ * One DuckDB database and one connection. Init SQL (ATTACH, USE, SET, temp views) is connection
+ * state, so every query runs on that one connection, one read at a time.
+ */
+export class DuckDBSourceSession implements SourceSession {
+  private closed = false;
+  private busy = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: ResolvedDuckDBOptions): Promise<DuckDBSourceSession> {
+    if (options.path !== IN_MEMORY && options.readOnly && !existsSync(options.path)) {
+      throw new SourceError(
+        `DuckDB file not found: ${options.path}\nHint: check \`path\` in the DuckDB connection options (relative paths start at the project root); a read-only source never creates the file.`,
+        { code: 'SOURCE_CONNECTION' },
+      );
+    }
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(options.path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    } catch (error) {
+      throw duckdbError(error, `to open ${options.path}`, { code: 'SOURCE_CONNECTION' });
+    }
+    const connection = await instance.connect();
+    const session = new DuckDBSourceSession(instance, connection);
+    for (const sql of options.init) {
+      try {
+        await connection.run(sql);
+      } catch (error) {
+        await session.close();
+        throw duckdbError(error, `to run init SQL \`${sql}\``, { code: 'SOURCE_CONNECTION' });
+      }
+    }
+    return session;
+  }
+
+  async *read(query: string, options: ReadOptions): AsyncGenerator<Row[]> {
+    assertReadOptions(options);
+    this.claim('read');
+    const deadline = new Deadline(this.connection, options.timeoutMs);
+    try {
+      let result: DuckDBResult;
+      try {
+        result = await deadline.run(() => this.connection.stream(query));
+      } catch (error) {
+        throw deadline.explain(error, 'to run the query');
+      }
+      const reader = new ChunkRowReader(result);
+      const batcher = new RowBatcher(options.batchSize);
+      for (;;) {
+        let chunk;
+        try {
+          chunk = await deadline.run(() => result.fetchChunk());
+        } catch (error) {
+          throw deadline.explain(error, 'while streaming the query result');
+        }
+        if (!chunk || chunk.rowCount === 0) break;
+        for (const batch of batcher.push(reader.rows(chunk))) yield batch;
+      }
+      const last = batcher.flush();
+      if (last) yield last;
+    } finally {
+      deadline.clear();
+      this.busy = false;
+    }
+  }
+
+  async describe(query: string): Promise<ColumnInfo[]> {
+    this.claim('describe');
+    try {
+      const prepared = await this.connection.prepare(query);
+      try {
+        const columns: ColumnInfo[] = [];
+        for (let index = 0; index < prepared.columnCount; index++) {
+          const type = prepared.columnType(index);
+          columns.push({ name: prepared.columnName(index), type: type.alias ?? type.toString() });
+        }
+        return columns;
+      } finally {
+        prepared.destroySync();
+      }
+    } catch (error) {
+      throw error instanceof SourceError ? error : duckdbError(error, 'to describe the query');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private claim(doing: string): void {
+    if (this.closed) throw new SourceError(`cannot ${doing}: this DuckDB session is closed; open a new one`, { code: 'SOURCE_CLOSED' });
+    if (this.busy) {
+      throw new SourceError(
+        `cannot ${doing} while another read is streaming on this DuckDB session; finish or break out of that read first, or open a second session`,
+        { code: 'SOURCE_BUSY' },
+      );
+    }
+    this.busy = true;
+  }
+}
+
+/**
+ * `timeoutMs` bounds the whole read, as Postgres' statement_timeout does for a cursor: DuckDB
+ * work in flight is interrupted when the time is up, and no further chunk is fetched after it.
+ */
+class Deadline {
+  private readonly endsAt: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private expired = false;
+
+  constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly timeoutMs: number | undefined,
+  ) {
+    this.endsAt = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.endsAt === undefined) return work();
+    const remaining = this.endsAt - Date.now();
+    if (remaining <= 0) {
+      this.expired = true;
+      throw new Error('deadline passed before the next chunk was fetched');
+    }
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      this.connection.interrupt();
+    }, remaining);
+    try {
+      return await work();
+    } finally {
+      this.clear();
+    }
+  }
+
+  explain(error: unknown, doing: string): SourceError {
+    if (error instanceof SourceError) return error;
+    if (this.expired) return duckdbTimeoutError(this.timeoutMs ?? 0, error);
+    return duckdbError(error, doing);
+  }
+
+  clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
