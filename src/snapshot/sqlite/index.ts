@@ -1,0 +1,1 @@
+export { openSqliteSnapshotStore, SqliteSnapshotStore } from './store.ts';

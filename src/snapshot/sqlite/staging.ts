@@ -1,0 +1,135 @@
+import type Database from 'better-sqlite3';
+import { EbbError } from '../../core/errors.ts';
+import type { StageSummary, StagedRow, Stager } from '../store.ts';
+
+/** Rows per multi-row INSERT: fewer calls across the JS/C boundary, well under SQLite's 32766 variables. */
+const ROWS_PER_INSERT = 100;
+const DUPLICATE_SAMPLES = 10;
+
+/** One sync's staged model rows: a TEMP table private to this store's connection. */
+export interface StagingTable {
+  readonly sync: string;
+  /** Bare identifier (`ebb_staged_<n>`): generated here, never from user input. */
+  readonly id: string;
+  /** Quoted, schema-qualified name, safe to splice into SQL. */
+  readonly name: string;
+  summary: StageSummary | null;
+}
+
+/**
+ * The TEMP staging tables of one store connection, one per sync. A table per sync (rather than one
+ * shared table with a sync column) lets a new staging or a drop be a DROP TABLE instead of a
+ * million-row DELETE, and lets the key index be built once, after the bulk insert.
+ */
+export class StagingTables {
+  private readonly tables = new Map<string, StagingTable>();
+  private created = 0;
+
+  constructor(private readonly client: Database.Database) {}
+
+  begin(sync: string): Stager {
+    this.drop(sync);
+    this.created += 1;
+    const id = `ebb_staged_${this.created}`;
+    const table: StagingTable = { sync, id, name: `temp."${id}"`, summary: null };
+    this.client.exec(`CREATE TABLE ${table.name} (key TEXT NOT NULL, fingerprint TEXT NOT NULL, payload TEXT NOT NULL)`);
+    this.tables.set(sync, table);
+    return new TableStager(this.client, table, () => this.tables.get(sync) === table);
+  }
+
+  /** The finished staging of `sync`; diffs need its key index and its duplicate count. */
+  finished(sync: string): StagingTable & { summary: StageSummary } {
+    const table = this.tables.get(sync);
+    if (!table) {
+      throw new EbbError('STAGING_MISSING', `No staged rows for sync "${sync}": call beginStaging() and stage the model rows first.`);
+    }
+    if (!table.summary) {
+      throw new EbbError('STAGING_UNFINISHED', `Staging of sync "${sync}" is still open: call finish() on its stager before diffing.`);
+    }
+    return table as StagingTable & { summary: StageSummary };
+  }
+
+  isCurrent(table: StagingTable): boolean {
+    return this.tables.get(table.sync) === table;
+  }
+
+  drop(sync: string): void {
+    const table = this.tables.get(sync);
+    if (!table) return;
+    this.tables.delete(sync);
+    if (this.client.open) this.client.exec(`DROP TABLE IF EXISTS ${table.name}`);
+  }
+}
+
+class TableStager implements Stager {
+  private readonly insertOne: Database.Statement;
+  private readonly insertMany: Database.Statement;
+  private readonly insertRows: (rows: readonly StagedRow[]) => void;
+  /** Rows staged (null-key rows are only counted, in `nullKeys`). */
+  private rows = 0;
+  private nullKeys = 0;
+
+  constructor(
+    private readonly client: Database.Database,
+    private readonly table: StagingTable,
+    private readonly isCurrent: () => boolean,
+  ) {
+    const insert = `INSERT INTO ${table.name} (key, fingerprint, payload) VALUES `;
+    this.insertOne = client.prepare(insert + '(?, ?, ?)');
+    this.insertMany = client.prepare(insert + Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?)').join(', '));
+    this.insertRows = client.transaction((rows: readonly StagedRow[]) => this.insert(rows));
+  }
+
+  add(rows: readonly StagedRow[]): void {
+    this.assertOpen();
+    this.insertRows(rows);
+  }
+
+  finish(): StageSummary {
+    if (this.table.summary) return this.table.summary;
+    this.assertOpen();
+    const { id, name } = this.table;
+    // (key, fingerprint) lets the diff skip unchanged rows without reading the payload pages.
+    this.client.exec(`CREATE INDEX temp."${id}_key" ON "${id}" (key, fingerprint)`);
+    const duplicates = `SELECT key, count(*) AS occurrences FROM ${name} GROUP BY key HAVING count(*) > 1`;
+    const duplicateKeys = (this.client.prepare(`SELECT count(*) FROM (${duplicates})`).pluck().get() as number) ?? 0;
+    const duplicateSamples =
+      duplicateKeys === 0
+        ? []
+        : (this.client.prepare(`${duplicates} ORDER BY occurrences DESC, key LIMIT ${DUPLICATE_SAMPLES}`).all() as {
+            key: string;
+            occurrences: number;
+          }[]);
+    this.table.summary = { rows: this.rows, nullKeys: this.nullKeys, duplicateKeys, duplicateSamples };
+    return this.table.summary;
+  }
+
+  private insert(rows: readonly StagedRow[]): void {
+    const values: string[] = [];
+    for (const row of rows) {
+      if (row.key === null) {
+        this.nullKeys += 1;
+        continue;
+      }
+      this.rows += 1;
+      values.push(row.key, row.fingerprint, row.payloadJson);
+      if (values.length === ROWS_PER_INSERT * 3) {
+        this.insertMany.run(values);
+        values.length = 0;
+      }
+    }
+    for (let i = 0; i < values.length; i += 3) this.insertOne.run(values[i], values[i + 1], values[i + 2]);
+  }
+
+  private assertOpen(): void {
+    if (this.table.summary) {
+      throw new EbbError('STAGING_FINISHED', `Staging of sync "${this.table.sync}" is finished: call beginStaging() to stage again.`);
+    }
+    if (!this.isCurrent()) {
+      throw new EbbError(
+        'STAGING_REPLACED',
+        `This staging of sync "${this.table.sync}" was replaced or dropped: use the stager from the latest beginStaging().`,
+      );
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { count, eq } from 'drizzle-orm';
+import type { Change } from '../../core/change.ts';
+import type {
+  CommitBatch,
+  DiffCounts,
+  DiffOptions,
+  LockRequest,
+  LockResult,
+  RowErrorRecord,
+  RunRecord,
+  SnapshotStore,
+  Stager,
+  SyncState,
+} from '../store.ts';
+import { BatchCommitter } from './commit.ts';
+import { openSnapshotDb, type SnapshotDb } from './connection.ts';
+import { countDiff, diffStaging } from './diff.ts';
+import * as locks from './lock.ts';
+import * as history from './runs.ts';
+import { snapshotRows } from './schema.ts';
+import { StagingTables } from './staging.ts';
+import * as state from './state.ts';
+
+/**
+ * SnapshotStore over one SQLite file and one connection. better-sqlite3 is synchronous, so every
+ * method does its work before its promise settles; several stores (processes) may share the file.
+ */
+export class SqliteSnapshotStore implements SnapshotStore {
+  private readonly staging: StagingTables;
+  private readonly committer: BatchCommitter;
+
+  constructor(private readonly db: SnapshotDb) {
+    this.staging = new StagingTables(db.$client);
+    this.committer = new BatchCommitter(db.$client);
+  }
+
+  async ensureState(sync: string): Promise<SyncState> {
+    return state.ensureState(this.db, sync);
+  }
+
+  async readState(sync: string): Promise<SyncState | null> {
+    return state.readState(this.db, sync);
+  }
+
+  /** When a commit last delivered or deleted a record of the sync (ISO), for freshness checks. */
+  async lastDeliveredAt(sync: string): Promise<string | null> {
+    return state.readLastDeliveredAt(this.db, sync);
+  }
+
+  async countRows(sync: string): Promise<number> {
+    return this.db.select({ n: count() }).from(snapshotRows).where(eq(snapshotRows.sync, sync)).get()?.n ?? 0;
+  }
+
+  async beginStaging(sync: string): Promise<Stager> {
+    return this.staging.begin(sync);
+  }
+
+  async diffCounts(sync: string): Promise<DiffCounts> {
+    return countDiff(this.db.$client, this.staging, sync);
+  }
+
+  diff(sync: string, options: DiffOptions): AsyncIterable<Change[]> {
+    return diffStaging(this.db.$client, this.staging, sync, options);
+  }
+
+  async dropStaging(sync: string): Promise<void> {
+    this.staging.drop(sync);
+  }
+
+  async commitBatch(batch: CommitBatch): Promise<number> {
+    return this.committer.commit(batch);
+  }
+
+  async acquireLock(request: LockRequest): Promise<LockResult> {
+    return locks.acquireLock(this.db, request);
+  }
+
+  async refreshLock(sync: string, holder: string, ttlMs: number): Promise<boolean> {
+    return locks.refreshLock(this.db, sync, holder, ttlMs);
+  }
+
+  async releaseLock(sync: string, holder: string): Promise<void> {
+    locks.releaseLock(this.db, sync, holder);
+  }
+
+  async startRun(run: Pick<RunRecord, 'id' | 'sync' | 'kind' | 'startedAt' | 'planned'>): Promise<void> {
+    history.startRun(this.db, run);
+  }
+
+  async finishRun(run: Omit<RunRecord, 'sync' | 'kind' | 'startedAt'>): Promise<void> {
+    history.finishRun(this.db, run);
+  }
+
+  async listRuns(options: { sync?: string; limit: number }): Promise<RunRecord[]> {
+    return history.listRuns(this.db, options);
+  }
+
+  async listRowErrors(options: { sync: string; limit: number }): Promise<RowErrorRecord[]> {
+    return history.listRowErrors(this.db, options);
+  }
+
+  async countRowErrors(sync: string): Promise<number> {
+    return history.countRowErrors(this.db, sync);
+  }
+
+  async reset(sync: string): Promise<SyncState> {
+    return state.resetState(this.db, sync);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.$client.open) this.db.$client.close();
+  }
+}
+
+/** Opens the snapshot file at `path` (creating it and its directories), migrated and ready. */
+export function openSqliteSnapshotStore(path: string): SqliteSnapshotStore {
+  return new SqliteSnapshotStore(openSnapshotDb(path));
+}

@@ -1,0 +1,134 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StalePlanError } from '../../src/core/errors.ts';
+import { openSqliteSnapshotStore, type SqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
+import { batchFor, collect, delivered, stageAll, staged } from '../contracts/snapshot-store-contract.ts';
+
+const MIGRATIONS = readdirSync(new URL('../../src/snapshot/sqlite/migrations', import.meta.url)).filter((f) => f.endsWith('.sql'));
+
+describe('SQLite snapshot store', () => {
+  let dir: string;
+  let file: string;
+  const opened: SqliteSnapshotStore[] = [];
+  const open = () => {
+    const store = openSqliteSnapshotStore(file);
+    opened.push(store);
+    return store;
+  };
+  /** A plain connection to the same file, to look at what the store wrote. */
+  const inspect = <T>(read: (db: Database.Database) => T): T => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ebb-sqlite-store-'));
+    file = join(dir, 'nested', 'state', 'snapshot.db');
+  });
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates the file and its directories, and applies every committed migration', async () => {
+    expect(existsSync(file)).toBe(false);
+    open();
+    expect(existsSync(file)).toBe(true);
+    const tables = inspect((db) => db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all());
+    expect(tables).toEqual(expect.arrayContaining(['__drizzle_migrations', 'row_errors', 'runs', 'snapshot_rows', 'sync_state']));
+    expect(inspect((db) => db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get())).toBe(MIGRATIONS.length);
+    expect(MIGRATIONS.length).toBeGreaterThan(0);
+  });
+
+  it('writes in WAL mode', () => {
+    open();
+    expect(inspect((db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+  });
+
+  it('keeps state, rows, runs and errors across close and reopen, without re-running migrations', async () => {
+    const first = open();
+    const state = await first.ensureState('s');
+    await first.commitBatch(batchFor(state, { delivered: [delivered('a', { n: 1 })], failed: [{ key: 'b', action: 'create', error: { code: 'BAD', message: 'bad' } }] }));
+    await first.startRun({ id: 'r1', sync: 's', kind: 'apply', startedAt: '2025-01-01T00:00:00.000Z', planned: 2 });
+    await first.close();
+
+    const second = open();
+    expect(await second.readState('s')).toEqual({ ...state, serial: 1, definitionHash: 'def-1' });
+    expect(await second.countRows('s')).toBe(1);
+    expect(await second.countRowErrors('s')).toBe(1);
+    expect((await second.listRuns({ limit: 5 })).map((r) => r.id)).toEqual(['r1']);
+    expect(inspect((db) => db.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get())).toBe(MIGRATIONS.length);
+  });
+
+  it('shares the lock between two handles on the same file', async () => {
+    const a = open();
+    const b = open();
+    expect(await a.acquireLock({ sync: 's', holder: 'process-a', ttlMs: 60_000 })).toEqual({ acquired: true });
+    expect(await b.acquireLock({ sync: 's', holder: 'process-b', ttlMs: 60_000 })).toMatchObject({ acquired: false, holder: 'process-a' });
+    expect(await b.refreshLock('s', 'process-b', 60_000)).toBe(false);
+    await a.releaseLock('s', 'process-a');
+    expect(await b.acquireLock({ sync: 's', holder: 'process-b', ttlMs: 60_000 })).toEqual({ acquired: true });
+    const takeover = await a.acquireLock({ sync: 's', holder: 'process-a', ttlMs: 60_000, holderIsDead: (h) => h === 'process-b' });
+    expect(takeover).toEqual({ acquired: true });
+  });
+
+  it("refuses a commit after another handle's commit moved the serial", async () => {
+    const a = open();
+    const b = open();
+    const planned = await a.ensureState('s');
+    await b.commitBatch(batchFor(planned, { delivered: [delivered('x', { n: 1 })] }));
+    const late = a.commitBatch(batchFor(planned, { delivered: [delivered('y', { n: 2 })] }));
+    await expect(late).rejects.toThrow(StalePlanError);
+    await expect(late).rejects.toThrow(/re-run `ebb plan`/);
+    expect(await a.countRows('s')).toBe(1);
+  });
+
+  it('keeps staging private to its connection', async () => {
+    const a = open();
+    const b = open();
+    await stageAll(a, 's', [staged('k', { n: 1 })]);
+    await expect(b.diffCounts('s')).rejects.toThrow(/beginStaging/);
+    expect(await a.diffCounts('s')).toEqual({ create: 1, update: 0, delete: 0 });
+  });
+
+  it('keeps a known remote id when a delivery reports none, and replaces it when one is reported', async () => {
+    const store = open();
+    let state = await store.ensureState('s');
+    const serial = await store.commitBatch(batchFor(state, { delivered: [delivered('k', { n: 1 }, 'crm-1')] }));
+    state = { ...state, serial };
+    await store.commitBatch(batchFor(state, { delivered: [delivered('k', { n: 2 }, null)] }));
+    await stageAll(store, 's', [staged('k', { n: 3 })]);
+    const [change] = (await collect(store.diff('s', { includeDeletes: false, batchSize: 5 }))).flat();
+    expect(change).toMatchObject({ remoteId: 'crm-1', before: { n: 2 } });
+  });
+
+  it('moves last_delivered_at only when a commit delivered or deleted something', async () => {
+    const store = open();
+    const state = await store.ensureState('s');
+    expect(await store.lastDeliveredAt('s')).toBeNull();
+    let serial = await store.commitBatch(batchFor(state, { failed: [{ key: 'k', action: 'create', error: { code: 'BAD', message: 'bad' } }] }));
+    expect(await store.lastDeliveredAt('s')).toBeNull();
+    const before = Date.now();
+    serial = await store.commitBatch(batchFor({ ...state, serial }, { delivered: [delivered('k', { n: 1 })] }));
+    const deliveredAt = await store.lastDeliveredAt('s');
+    expect(Date.parse(deliveredAt!)).toBeGreaterThanOrEqual(before - 1);
+    await store.commitBatch(batchFor({ ...state, serial }, {}));
+    expect(await store.lastDeliveredAt('s')).toBe(deliveredAt);
+  });
+
+  it('stores the payload as canonical JSON', async () => {
+    const store = open();
+    const state = await store.ensureState('s');
+    await store.commitBatch(batchFor(state, { delivered: [delivered('k', { zeta: 1, alpha: { y: 2, x: [3, { b: 1, a: 0 }] } })] }));
+    const payload = inspect((db) => db.prepare(`SELECT payload FROM snapshot_rows WHERE key = 'k'`).pluck().get());
+    expect(payload).toBe('{"alpha":{"x":[3,{"a":0,"b":1}],"y":2},"zeta":1}');
+  });
+});
