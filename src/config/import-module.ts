@@ -77,7 +77,7 @@ function firstLineOf(error: unknown, rootDir: string): string {
 
 /** A CommonJS-compiled file's namespace default is its `module.exports`; the real default is inside. */
 function unwrapCommonJsDefault(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null && (value as { __esModule?: unknown }).__esModule === true && 'default' in value) {
+  if (typeof value === 'object' && value !== null && (value as { __esModule?: unknown }).__esModule === true) {
     return (value as { default: unknown }).default;
   }
   return value;

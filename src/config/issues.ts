@@ -93,8 +93,10 @@ function describeExpected(expected: string): string {
   }
 }
 
+/** Numbers and booleans are shown as written; strings and objects only by type (they may be long or secret). */
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'function') return 'a function';
   return `a ${typeof value}`;

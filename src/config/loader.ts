@@ -1,19 +1,18 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.ts';
-import type { ConnectionConfig, ResolvedConfig, ResolvedSync } from '../core/sync.ts';
-import { checkConnections, checkSyncConnections, type ProjectKinds } from './check-connections.ts';
-import { BUILT_IN_DEFAULTS, configSchema, type ParsedConfig } from './config-schema.ts';
+import type { ResolvedConfig, ResolvedSync } from '../core/sync.ts';
+import { checkSyncConnections, type ProjectKinds } from './check-connections.ts';
+import { CONFIG_FILE, loadConfigFile, type LoadedConfig } from './config-file.ts';
 import { dependencyProblems } from './dependencies.ts';
 import { ConfigCodes, configError, configWarning } from './diagnostics.ts';
 import { createModuleImporter, type ModuleImporter } from './import-module.ts';
 import { issuesToDiagnostics } from './issues.ts';
 import { resolveSync, SYNC_FILE_SUFFIX } from './resolve-sync.ts';
-import { secretProblems } from './secrets.ts';
 import { syncSchema } from './sync-schema.ts';
 
 export const SYNCS_DIR = 'syncs';
-export const CONFIG_FILE = `${SYNCS_DIR}/ebb.config.ts`;
+export { CONFIG_FILE };
 
 export type LoadResult =
   | { ok: true; config: ResolvedConfig; warnings: Diagnostic[] }
@@ -42,7 +41,7 @@ export async function loadProject(rootDir: string, kinds: ProjectKinds): Promise
     const config = await loadConfigFile(root, importer, kinds, diagnostics);
     const { syncs, unresolved } = await loadSyncFiles(root, syncsDir, importer, kinds, config, diagnostics);
     diagnostics.push(...duplicateNames(syncs), ...dependencyProblems(syncs, unresolved));
-    if (!config || diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
+    if (!config.parsed || diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
     return {
       ok: true,
       config: { rootDir: root, snapshotPath: resolve(root, config.parsed.snapshot.path), connections: config.parsed.connections, syncs },
@@ -53,54 +52,12 @@ export async function loadProject(rootDir: string, kinds: ProjectKinds): Promise
   }
 }
 
-interface LoadedConfig {
-  parsed: ParsedConfig & { connections: Record<string, ConnectionConfig> };
-  /** Connections whose problems are already reported; syncs using them are not checked further. */
-  unusable: Set<string>;
-}
-
-async function loadConfigFile(
-  root: string,
-  importer: ModuleImporter,
-  kinds: ProjectKinds,
-  diagnostics: Diagnostic[],
-): Promise<LoadedConfig | undefined> {
-  const file = CONFIG_FILE;
-  if (!existsSync(join(root, file))) {
-    diagnostics.push(
-      configError(ConfigCodes.CONFIG_FILE_MISSING, `Create ${file} with \`export default defineConfig({ connections: { ... } })\` naming the warehouse and destinations your syncs use.`, { file }),
-    );
-    return undefined;
-  }
-  const imported = await importer.importDefault(join(root, file), file);
-  if (!imported.ok) {
-    diagnostics.push(imported.diagnostic);
-    return undefined;
-  }
-  const result = configSchema.safeParse(imported.value, { reportInput: true });
-  // Literal secrets are reported even when other fields are wrong: that one must not wait.
-  const rawConnections = imported.value.connections;
-  if (typeof rawConnections === 'object' && rawConnections !== null) {
-    for (const [name, options] of Object.entries(rawConnections)) {
-      if (typeof options === 'object' && options !== null) diagnostics.push(...secretProblems(name, options as Record<string, unknown>, file));
-    }
-  }
-  if (!result.success) {
-    diagnostics.push(...issuesToDiagnostics(result.error.issues, configSchema, { file }));
-    return undefined;
-  }
-  const parsed = result.data as LoadedConfig['parsed'];
-  const checked = checkConnections(parsed.connections, kinds, file);
-  diagnostics.push(...checked.diagnostics);
-  return { parsed, unusable: checked.unusable };
-}
-
 async function loadSyncFiles(
   root: string,
   syncsDir: string,
   importer: ModuleImporter,
   kinds: ProjectKinds,
-  config: LoadedConfig | undefined,
+  config: LoadedConfig,
   diagnostics: Diagnostic[],
 ): Promise<{ syncs: ResolvedSync[]; unresolved: Set<string> }> {
   const files = readdirSync(syncsDir).filter((name) => name.endsWith(SYNC_FILE_SUFFIX)).sort();
@@ -114,22 +71,23 @@ async function loadSyncFiles(
     const file = `${SYNCS_DIR}/${name}`;
     const imported = await importer.importDefault(join(root, file), file);
     const declaredName = imported.ok && typeof imported.value.name === 'string' ? imported.value.name : undefined;
-    unresolved.add(declaredName ?? name.slice(0, -SYNC_FILE_SUFFIX.length));
+    const syncName = declaredName ?? name.slice(0, -SYNC_FILE_SUFFIX.length);
+    unresolved.add(syncName);
     if (!imported.ok) {
       diagnostics.push(imported.diagnostic);
       continue;
     }
     const result = syncSchema.safeParse(imported.value, { reportInput: true });
     if (!result.success) {
-      diagnostics.push(...issuesToDiagnostics(result.error.issues, syncSchema, { file, ...(declaredName ? { sync: declaredName } : {}) }));
+      diagnostics.push(...issuesToDiagnostics(result.error.issues, syncSchema, { file, sync: syncName }));
       continue;
     }
-    const resolved = resolveSync(result.data, file, config?.parsed.defaults ?? BUILT_IN_DEFAULTS);
+    const resolved = resolveSync(result.data, file, config.defaults);
     diagnostics.push(...resolved.diagnostics);
     if (!resolved.sync) continue;
     unresolved.delete(resolved.sync.name);
-    // Without a usable config there is nothing to check connections against; that is reported already.
-    if (config) diagnostics.push(...checkSyncConnections(resolved.sync, config.parsed.connections, kinds, config.unusable));
+    // Without valid connections there is nothing to check against; that is reported already.
+    if (config.connections) diagnostics.push(...checkSyncConnections(resolved.sync, config.connections, kinds, config.unusable));
     syncs.push(resolved.sync);
   }
   return { syncs, unresolved };

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { BUILT_IN_DEFAULTS } from '../../src/config/config-schema.ts';
+import type { SyncDefinition } from '../../src/config/index.ts';
+import { resolveSync } from '../../src/config/resolve-sync.ts';
+import { syncSchema } from '../../src/config/sync-schema.ts';
+
+const base: SyncDefinition = {
+  source: { connection: 'warehouse', query: 'select * from customers' },
+  key: 'email',
+  destination: { connection: 'hubspot', object: 'contacts' },
+  mapping: { email: 'email', firstname: 'first_name', phone: { from: 'phone', sensitive: true } },
+};
+
+function resolve(definition: SyncDefinition) {
+  return resolveSync(syncSchema.parse(definition), 'syncs/contacts.sync.ts', BUILT_IN_DEFAULTS);
+}
+
+function hashOf(definition: SyncDefinition): string {
+  const { sync, diagnostics } = resolve(definition);
+  if (!sync) throw new Error(JSON.stringify(diagnostics));
+  return sync.definitionHash;
+}
+
+describe('definitionHash', () => {
+  it('does not depend on the order keys are written in', () => {
+    const reordered: SyncDefinition = {
+      mapping: { phone: { sensitive: true, from: 'phone' }, firstname: 'first_name', email: 'email' },
+      destination: { object: 'contacts', connection: 'hubspot' },
+      key: 'email',
+      source: { query: 'select * from customers', connection: 'warehouse' },
+    };
+    expect(hashOf(reordered)).toBe(hashOf(base));
+  });
+
+  it('changes with the mapping, query, key, destination and mode', () => {
+    const original = hashOf(base);
+    const variants: SyncDefinition[] = [
+      { ...base, mapping: { ...base.mapping, firstname: 'given_name' } },
+      { ...base, mapping: { email: 'email', firstname: 'first_name' } },
+      { ...base, source: { ...base.source, query: 'select * from customers where active' } },
+      { ...base, destination: { ...base.destination, object: 'leads' } },
+      { ...base, mode: 'mirror' },
+    ];
+    const hashes = variants.map(hashOf);
+    expect(hashes.filter((hash) => hash === original)).toEqual([]);
+    expect(new Set(hashes).size).toBe(variants.length);
+  });
+
+  it('ignores schedule, SLA, delete guard, batch size, dependencies and masking', () => {
+    const operational: SyncDefinition = {
+      ...base,
+      mapping: { email: 'email', firstname: 'first_name', phone: 'phone' },
+      schedule: { every: '5m' },
+      sla: { freshness: '1h', maxBacklog: 10 },
+      deletes: { maxDeletePercent: 1 },
+      readBatchSize: 100,
+      dependsOn: ['companies'],
+    };
+    expect(hashOf(operational)).toBe(hashOf(base));
+  });
+});
+
+describe('matchOn', () => {
+  it('defaults to the one field mapped from the key', () => {
+    expect(resolve(base).sync?.destination.matchOn).toBe('email');
+  });
+
+  it('accepts an explicit field mapped from the key, and picks it among several', () => {
+    const twoFromKey: SyncDefinition = { ...base, mapping: { email: 'email', work_email: 'email' } };
+    expect(resolve({ ...twoFromKey, destination: { ...base.destination, matchOn: 'work_email' } }).sync?.destination.matchOn).toBe('work_email');
+    expect(resolve(twoFromKey).diagnostics).toMatchObject([{ code: 'MATCH_ON_UNRESOLVED', path: 'destination.matchOn' }]);
+  });
+
+  it('reports no field from the key, an unmapped matchOn, and one mapped from another column', () => {
+    expect(resolve({ ...base, mapping: { firstname: 'first_name' } }).diagnostics).toMatchObject([{ code: 'MATCH_ON_UNRESOLVED', path: 'mapping' }]);
+    expect(resolve({ ...base, destination: { ...base.destination, matchOn: 'hs_id' } }).diagnostics).toMatchObject([
+      { code: 'MATCH_ON_INVALID', path: 'destination.matchOn', sync: 'contacts', file: 'syncs/contacts.sync.ts' },
+    ]);
+    const wrongColumn = resolve({ ...base, destination: { ...base.destination, matchOn: 'firstname' } });
+    expect(wrongColumn.sync).toBeUndefined();
+    expect(wrongColumn.diagnostics[0]?.message).toContain('mapped from column `first_name`');
+  });
+});
