@@ -1,0 +1,49 @@
+import type { RowError } from '../../core/errors.ts';
+import type { ItemResult } from '../connector.ts';
+
+/**
+ * A row error that says whether re-sending the same row later can succeed. RowError has no such flag,
+ * so the extra `retryable` property rides along (structurally still a RowError); the engine can read
+ * it with `isRetryableRowError`. Either way the row stays un-committed and is proposed again next run.
+ */
+export interface SalesforceRowError extends RowError {
+  retryable: boolean;
+}
+
+/** Per-row codes that clear by themselves: record lock contention, and rows a bulk job never reached. */
+export const RETRYABLE_ROW_CODES: ReadonlySet<string> = new Set(['UNABLE_TO_LOCK_ROW', 'UNPROCESSED', 'ALL_OR_NONE_OPERATION_ROLLED_BACK']);
+
+export function isRetryableRowError(error: RowError): boolean {
+  return (error as Partial<SalesforceRowError>).retryable === true || RETRYABLE_ROW_CODES.has(error.code);
+}
+
+export function rowFailure(code: string, message: string, fields: readonly string[] = []): ItemResult {
+  const error: SalesforceRowError = { code, message, retryable: RETRYABLE_ROW_CODES.has(code) };
+  if (fields.length > 0) error.field = fields[0]!;
+  if (fields.length > 1) error.message = `${message} (fields: ${fields.join(', ')})`;
+  return { status: 'failed', error };
+}
+
+/** A collections SaveResult/UpsertResult error. jsforce's types call the code `errorCode`; the REST API sends `statusCode`. */
+export interface SaveErrorLike {
+  statusCode?: string;
+  errorCode?: string;
+  message?: string;
+  fields?: string[];
+}
+
+export interface SaveResultLike {
+  id?: string | null;
+  success?: boolean;
+  errors?: SaveErrorLike[];
+}
+
+export function fromSaveResult(result: SaveResultLike, okCodes: ReadonlySet<string> = new Set()): ItemResult {
+  const errors = result.errors ?? [];
+  if (result.success === true) return { status: 'ok', remoteId: result.id ?? null };
+  const first = errors[0];
+  const code = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_ERROR';
+  if (okCodes.has(code)) return { status: 'ok', remoteId: result.id ?? null };
+  const message = errors.map((e) => e.message ?? e.statusCode ?? 'no message').join('; ') || 'Salesforce reported a failure without a message';
+  return rowFailure(code, message, first?.fields ?? []);
+}
