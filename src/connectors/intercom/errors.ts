@@ -60,8 +60,14 @@ export function rateLimitDelayMs(error: unknown, nowMs: number = Date.now()): nu
   return Math.min(60_000, Math.max(100, delay));
 }
 
+/**
+ * intercom-client 7 aborts a slow request with the reason string "timeout", which global fetch
+ * rethrows as-is, so it surfaces as IntercomError('"timeout"') without a status rather than as its
+ * IntercomTimeoutError (seen against the sandbox's delay knob). Both are recognised.
+ */
 function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.constructor.name === 'IntercomTimeoutError';
+  if (!(error instanceof Error)) return false;
+  return error.constructor.name === 'IntercomTimeoutError' || (statusOf(error) === undefined && error.message.trim() === '"timeout"');
 }
 
 /** Any intercom-client error without an HTTP status is a transport failure (refused, reset, DNS). */
@@ -73,7 +79,7 @@ export function classifyFailure(error: unknown): Failure {
   if (error instanceof AuthError || error instanceof TerminalError || error instanceof TransientError || error instanceof RateLimitedError) {
     return { kind: 'call', error };
   }
-  if (isTimeout(error)) return { kind: 'call', error: new TransientError(`Intercom did not answer in time: ${(error as Error).message}`, { cause: error, code: 'TIMEOUT' }) };
+  if (isTimeout(error)) return { kind: 'call', error: new TransientError('Intercom did not answer within the timeout (option timeoutSeconds)', { cause: error, code: 'TIMEOUT' }) };
   if (isTransportFailure(error)) return { kind: 'call', error: new TransientError(`Could not reach Intercom: ${(error as Error).message}`, { cause: error, code: 'NETWORK' }) };
   const status = statusOf(error);
   if (status === undefined) return { kind: 'call', error: error instanceof Error ? error : new Error(String(error)) };
@@ -85,4 +91,11 @@ export function classifyFailure(error: unknown): Failure {
     return { kind: 'call', error: new AuthError(`${message}. Check the Intercom connection's accessToken (and its scopes).`, { cause: error, code: `HTTP_${status}` }) };
   }
   return { kind: 'call', error: classifyHttpFailure({ status, defaultRetryAfterMs: INTERCOM_WINDOW_MS, message }) };
+}
+
+/** For requests outside any one record (the schema lookup): every failure is a whole-call failure. */
+export function asCallError(error: unknown): Error {
+  const failure = classifyFailure(error);
+  if (failure.kind === 'call') return failure.error;
+  return new TerminalError(`Intercom refused the request: ${failure.error.message}`, { cause: error, code: failure.error.code });
 }

@@ -4,11 +4,12 @@ import type { Batch, BatchResult, ConnectorSession, RemoteField } from '../conne
 import { CallTracker } from './calls.ts';
 import { writeCompany } from './companies.ts';
 import { writeContact } from './contacts.ts';
+import { asCallError } from './errors.ts';
 import { objectSpec } from './objects.ts';
 import type { IntercomOptions } from './options.ts';
 import { checkFieldNames, CUSTOM_PREFIX, STANDARD_FIELDS } from './payload.ts';
 import { runRecords, settle } from './run-batch.ts';
-import { AttributeSchemas } from './schema.ts';
+import { AttributeSchemas, type AttributeModel, type ModelSchema } from './schema.ts';
 import type { WriteContext } from './write-context.ts';
 
 /**
@@ -37,12 +38,7 @@ export class IntercomSession implements ConnectorSession {
     if (batch.operation !== 'delete') checkFieldNames(spec.object, batch.items);
 
     const tracker = new CallTracker();
-    const ctx: WriteContext = {
-      client: this.client,
-      tracker,
-      schema: await this.schemas.get(spec.model, tracker),
-      defaultRole: this.options.role,
-    };
+    const ctx: WriteContext = { client: this.client, tracker, schema: await this.schema(spec.model, tracker), defaultRole: this.options.role };
     const write = spec.object === 'contacts' ? writeContact : writeCompany;
     const outcomes = await runRecords(batch.items, this.options.maxConcurrent, (item) => write(ctx, batch.operation, item));
     const results = settle(outcomes);
@@ -52,12 +48,20 @@ export class IntercomSession implements ConnectorSession {
   /** Standard attributes plus the workspace's custom ones (as `custom_attributes.<name>`), for `ebb validate`. */
   async describe(object: string): Promise<RemoteField[]> {
     const spec = objectSpec(object);
-    const schema = await this.schemas.get(spec.model, new CallTracker());
+    const schema = await this.schema(spec.model, new CallTracker());
     const standard = Object.entries(STANDARD_FIELDS[spec.object]).map(([name, type]) => ({ name, type, writable: true, unique: name === spec.matchOn }));
     const custom = schema.attributes
       .filter((a) => a.custom)
       .map((a) => ({ name: `${CUSTOM_PREFIX}${a.name}`, type: a.type, writable: a.writable }));
     return [...standard, ...custom];
+  }
+
+  private async schema(model: AttributeModel, tracker: CallTracker): Promise<ModelSchema> {
+    try {
+      return await this.schemas.get(model, tracker);
+    } catch (error) {
+      throw asCallError(error);
+    }
   }
 
   async close(): Promise<void> {

@@ -27,8 +27,8 @@ export interface IntercomSandbox extends RunningSandbox {
   knobs(): IntercomSandboxKnobs;
   /** Changes knobs at runtime; throws on a bad value without changing anything. */
   setKnobs(knobs: Partial<IntercomSandboxKnobs>): void;
-  /** The next `count` API requests answer `status` (default 500). */
-  failNext(count: number, status?: number): void;
+  /** The next `count` API requests (after `after` served normally) answer `status` (default 500). */
+  failNext(count: number, status?: number, after?: number): void;
   defineAttribute(definition: CustomAttributeDefinition): void;
   /** Forgets records, creation counts and stats (custom attributes and knobs stay). */
   reset(): void;
@@ -60,7 +60,7 @@ export async function startIntercomSandbox(options: IntercomSandboxOptions = {})
     stats: () => state.stats(),
     knobs: () => structuredClone(state.knobs),
     setKnobs: (knobs) => state.setKnobs(knobs),
-    failNext: (count, status = 500) => state.setKnobs({ failNext: count, failStatus: status }),
+    failNext: (count, status = 500, after = 0) => state.setKnobs({ failNext: count, failStatus: status, failAfter: after }),
     defineAttribute: (definition) => {
       if (state.store.attribute(definition.model, definition.name) === undefined) state.store.addAttribute(definition);
     },

@@ -51,7 +51,9 @@ async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, st
   }
   if (state.knobs.delayMs > 0) await sleep(state.knobs.delayMs);
   const rateHeaders = state.window.headers();
-  if (state.knobs.failNext > 0) {
+  if (state.knobs.failNext > 0 && state.knobs.failAfter > 0) {
+    state.knobs.failAfter -= 1;
+  } else if (state.knobs.failNext > 0) {
     state.knobs.failNext -= 1;
     stats.injectedFailures += 1;
     return reply(state.knobs.failStatus, errorList([{ code: 'server_error', message: 'Injected failure (failNext knob)' }]), rateHeaders);

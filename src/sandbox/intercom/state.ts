@@ -13,6 +13,8 @@ export interface IntercomSandboxKnobs {
   /** The next N API requests answer `failStatus` instead of being served. */
   failNext: number;
   failStatus: number;
+  /** Requests served normally before the `failNext` failures start (a failure in the middle of a run). */
+  failAfter: number;
   /** Wait this long before serving each API request (provokes client timeouts). */
   delayMs: number;
   /** Record keys (external_id, email or company_id) whose writes are rejected with a 400 `error.list`. */
@@ -67,6 +69,7 @@ export class SandboxState {
     this.knobs = {
       failNext: 0,
       failStatus: 500,
+      failAfter: 0,
       delayMs: 0,
       rejectKeys: [],
       searchLagMs: options.searchLagMs ?? 0,
@@ -83,6 +86,7 @@ export class SandboxState {
   setKnobs(partial: Partial<IntercomSandboxKnobs>): void {
     const next = { ...this.knobs, ...partial };
     nonNegativeInteger('failNext', next.failNext);
+    nonNegativeInteger('failAfter', next.failAfter);
     nonNegativeInteger('delayMs', next.delayMs);
     nonNegativeInteger('searchLagMs', next.searchLagMs);
     if (nonNegativeInteger('failStatus', next.failStatus) < 400) throw new Error('knob failStatus must be an HTTP error status (>= 400)');

@@ -47,3 +47,13 @@ export function contactsByExternalId(sandbox: IntercomSandbox): Map<string, Row>
 export function statuses(result: BatchResult): string[] {
   return result.results.map((r) => (r.status === 'ok' ? 'ok' : r.error.code));
 }
+
+/** Requests per endpoint made between two stats snapshots. */
+export function requestsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const delta: Record<string, number> = {};
+  for (const [endpoint, count] of Object.entries(after)) {
+    const made = count - (before[endpoint] ?? 0);
+    if (made > 0) delta[endpoint] = made;
+  }
+  return delta;
+}
