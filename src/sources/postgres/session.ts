@@ -1,0 +1,159 @@
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { SourceError } from '../../core/errors.ts';
+import type { Row } from '../../core/values.ts';
+import { assertReadOptions, assertUniqueColumnNames } from '../normalise/batches.ts';
+import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
+import { postgresError } from './errors.ts';
+import { createTypeParserLookup } from './text-parsers.ts';
+
+/**
+ * The text formats text-parsers.ts reads, fixed for this session whatever the server or role
+ * defaults say: timestamptz printed in UTC, ISO dates, hex bytea, shortest-exact floats.
+ */
+const SESSION_SETUP = `SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 1`;
+
+/** Array types created in this database (arrays of enums, domains, extension types) → element type. */
+const USER_ARRAY_TYPES = `
+  SELECT a.oid::int AS array_oid, COALESCE(NULLIF(e.typbasetype, 0), e.oid)::int AS element_oid
+  FROM pg_type a JOIN pg_type e ON e.oid = a.typelem
+  WHERE a.typcategory = 'A' AND a.oid >= 16384 AND e.typtype IN ('b', 'd', 'e')`;
+
+const DEFAULT_APPLICATION_NAME = 'ebb';
+
+/**
+ * One pg client. Reads go through a server-side cursor (pg-cursor), `batchSize` rows per fetch,
+ * so memory is bounded by one batch. pg hands every value over as raw text through this client's
+ * own type parsers; pg's global parsers are never touched.
+ */
+export class PostgresSourceSession implements SourceSession {
+  private closed = false;
+  private busy = false;
+  private failure: Error | undefined;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly defaultStatementTimeout: string,
+  ) {
+    client.on('error', (error) => {
+      this.failure = error;
+    });
+  }
+
+  static async open(config: pg.ClientConfig): Promise<PostgresSourceSession> {
+    const userArrayElements = new Map<number, number>();
+    const parserFor = createTypeParserLookup(userArrayElements);
+    const client = new pg.Client({ ...config, types: { getTypeParser: ((oid: number) => parserFor(oid)) as typeof pg.types.getTypeParser } });
+    // Until the session exists, a dropped connection must not become an unhandled 'error' event.
+    const earlyErrors = (): void => {};
+    client.on('error', earlyErrors);
+    try {
+      await client.connect();
+      await client.query(SESSION_SETUP);
+      const timeout = await client.query<{ statement_timeout: string }>('SHOW statement_timeout');
+      const arrays = await client.query<{ array_oid: number; element_oid: number }>(USER_ARRAY_TYPES);
+      for (const { array_oid, element_oid } of arrays.rows) userArrayElements.set(array_oid, element_oid);
+      const session = new PostgresSourceSession(client, timeout.rows[0]?.statement_timeout ?? '0');
+      client.off('error', earlyErrors);
+      return session;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw postgresError(error, `to connect to ${describeTarget(config)}`);
+    }
+  }
+
+  async *read(query: string, options: ReadOptions): AsyncGenerator<Row[]> {
+    assertReadOptions(options);
+    this.claim('read');
+    let cursor: Cursor<Row> | undefined;
+    let failed = false;
+    try {
+      await this.prepare(options.queryTag, options.timeoutMs);
+      cursor = this.client.query(new Cursor<Row>(query));
+      let first = true;
+      for (;;) {
+        const { rows, fields } = await readBatch(cursor, options.batchSize);
+        if (first) assertUniqueColumnNames(fields.map((field) => field.name));
+        first = false;
+        if (rows.length > 0) yield rows;
+        if (rows.length < options.batchSize) break;
+      }
+    } catch (error) {
+      failed = true;
+      throw postgresError(this.failure ?? error, 'while running the query');
+    } finally {
+      // After a server error pg-cursor has already re-synced the connection; closing then would
+      // send a stray Close. Otherwise (finished, or the caller stopped early) release the portal.
+      if (cursor && !failed) await cursor.close().catch(() => undefined);
+      this.busy = false;
+    }
+  }
+
+  async describe(query: string): Promise<ColumnInfo[]> {
+    this.claim('describe');
+    try {
+      await this.prepare(undefined, undefined);
+      const probe = await this.client.query({ text: `SELECT * FROM (\n${query.replace(/;\s*$/, '')}\n) AS ebb_describe LIMIT 0`, rowMode: 'array' });
+      const types = await this.client.query<{ type: string }>(
+        'SELECT format_type(t.oid, t.modifier) AS type FROM unnest($1::oid[], $2::int[]) WITH ORDINALITY AS t(oid, modifier, n) ORDER BY n',
+        [probe.fields.map((field) => field.dataTypeID), probe.fields.map((field) => field.dataTypeModifier)],
+      );
+      return probe.fields.map((field, index) => ({ name: field.name, type: types.rows[index]?.type ?? String(field.dataTypeID) }));
+    } catch (error) {
+      throw postgresError(this.failure ?? error, 'to describe the query');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.end().catch(() => undefined);
+  }
+
+  /** application_name attributes the query to its sync in pg_stat_activity; the timeout bounds the whole read. */
+  private async prepare(queryTag: string | undefined, timeoutMs: number | undefined): Promise<void> {
+    const timeout = timeoutMs === undefined ? this.defaultStatementTimeout : String(Math.ceil(timeoutMs));
+    await this.client.query("SELECT set_config('application_name', $1, false), set_config('statement_timeout', $2, false)", [
+      queryTag ?? DEFAULT_APPLICATION_NAME,
+      timeout,
+    ]);
+  }
+
+  private claim(doing: string): void {
+    if (this.closed) throw new SourceError(`cannot ${doing}: this Postgres session is closed; open a new one`, { code: 'SOURCE_CLOSED' });
+    if (this.failure) throw postgresError(this.failure, `to ${doing} (the connection was lost earlier; open a new session)`);
+    if (this.busy) {
+      throw new SourceError(
+        `cannot ${doing} while another read is streaming on this Postgres session; finish or break out of that read first, or open a second session`,
+        { code: 'SOURCE_BUSY' },
+      );
+    }
+    this.busy = true;
+  }
+}
+
+interface Batch {
+  rows: Row[];
+  fields: pg.FieldDef[];
+}
+
+/** cursor.read's promise form drops the field list, which the duplicate-name check needs. */
+function readBatch(cursor: Cursor<Row>, rows: number): Promise<Batch> {
+  return new Promise((resolve, reject) => {
+    cursor.read(rows, (error, batch, result) => (error ? reject(error) : resolve({ rows: batch, fields: result?.fields ?? [] })));
+  });
+}
+
+function describeTarget(config: pg.ClientConfig): string {
+  if (config.connectionString) {
+    try {
+      const url = new URL(config.connectionString);
+      return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+    } catch {
+      return 'the server in connectionString';
+    }
+  }
+  return `${config.host ?? 'localhost'}:${config.port ?? 5432}/${config.database ?? ''}`;
+}
