@@ -3,7 +3,7 @@ import type { Diagnostic } from '../core/diagnostics.ts';
 import type { FieldMapping, ResolvedSync, Schedule, Sla } from '../core/sync.ts';
 import type { ParsedDefaults } from './config-schema.ts';
 import { definitionHashOf } from './definition-hash.ts';
-import { ConfigCodes, configError, configWarning, listNames } from './diagnostics.ts';
+import { ConfigCodes, configError, configWarning, listNames, type ConfigCode } from './diagnostics.ts';
 import { SYNC_NAME_HINT, SYNC_NAME_PATTERN, type ParsedSync } from './sync-schema.ts';
 
 export const SYNC_FILE_SUFFIX = '.sync.ts';
@@ -19,9 +19,8 @@ export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDe
   const name = parsed.name ?? basename(file).slice(0, -SYNC_FILE_SUFFIX.length);
   const where = { file, sync: name };
   if (parsed.name === undefined && !SYNC_NAME_PATTERN.test(name)) {
-    diagnostics.push(
-      configError(ConfigCodes.INVALID_SYNC_NAME, `The file name does not make a valid sync name (${SYNC_NAME_HINT}); rename the file or set \`name\`.`, { ...where, path: 'name' }),
-    );
+    const message = `The file name does not make a valid sync name (${SYNC_NAME_HINT}); rename the file or set \`name\`.`;
+    diagnostics.push(configError(ConfigCodes.INVALID_SYNC_NAME, message, { ...where, path: 'name' }));
   }
 
   const mapping: FieldMapping[] = Object.entries(parsed.mapping).map(([to, source]) =>
@@ -30,9 +29,8 @@ export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDe
   const matchOn = resolveMatchOn(parsed, mapping, where, diagnostics);
   const mode = parsed.mode ?? defaults.mode;
   if (parsed.deletes !== undefined && mode !== 'mirror') {
-    diagnostics.push(
-      configWarning(ConfigCodes.DELETES_IGNORED, `\`deletes\` only applies in mirror mode; this sync runs in ${mode} mode and never deletes. Remove it or set mode: 'mirror'.`, { ...where, path: 'deletes' }),
-    );
+    const message = `\`deletes\` only applies in mirror mode; this sync runs in ${mode} mode and never deletes. Remove it or set mode: 'mirror'.`;
+    diagnostics.push(configWarning(ConfigCodes.DELETES_IGNORED, message, { ...where, path: 'deletes' }));
   }
   if (matchOn === undefined || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
@@ -60,35 +58,41 @@ export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDe
  * The destination field that carries the row key. Given explicitly it must be mapped from the key;
  * left out, it is the one field mapped from the key, and ambiguity is an error rather than a guess.
  */
-function resolveMatchOn(parsed: ParsedSync, mapping: FieldMapping[], where: { file: string; sync: string }, diagnostics: Diagnostic[]): string | undefined {
-  const fromKey = mapping.filter((field) => field.from === parsed.key).map((field) => field.to);
+function resolveMatchOn(
+  parsed: ParsedSync,
+  mapping: FieldMapping[],
+  where: { file: string; sync: string },
+  diagnostics: Diagnostic[],
+): string | undefined {
+  const { key } = parsed;
+  const fromKey = mapping.filter((field) => field.from === key).map((field) => field.to);
   const explicit = parsed.destination.matchOn;
+  const fail = (code: ConfigCode, path: string, message: string) => {
+    diagnostics.push(configError(code, message, { ...where, path }));
+    return undefined;
+  };
   if (explicit !== undefined) {
     const field = mapping.find((f) => f.to === explicit);
-    const at = { ...where, path: 'destination.matchOn' };
     if (!field) {
-      diagnostics.push(configError(ConfigCodes.MATCH_ON_INVALID, `\`${explicit}\` is not a mapped field. Map the key column to it, e.g. mapping: { ${explicit}: '${parsed.key}' }.`, at));
-      return undefined;
+      return fail(ConfigCodes.MATCH_ON_INVALID, 'destination.matchOn',
+        `\`${explicit}\` is not a mapped field. Map the key column to it, e.g. mapping: { ${explicit}: '${key}' }.`);
     }
-    if (field.from !== parsed.key) {
-      diagnostics.push(
-        configError(ConfigCodes.MATCH_ON_INVALID, `\`${explicit}\` is mapped from column \`${field.from}\`, but matchOn must hold the key column \`${parsed.key}\`. Map it from \`${parsed.key}\` or change \`key\`.`, at),
-      );
-      return undefined;
+    if (field.from !== key) {
+      return fail(ConfigCodes.MATCH_ON_INVALID, 'destination.matchOn',
+        `\`${explicit}\` is mapped from column \`${field.from}\`, but matchOn must hold the key column \`${key}\`. ` +
+          `Map it from \`${key}\` or change \`key\`.`);
     }
     return explicit;
   }
   if (fromKey.length === 1) return fromKey[0];
   if (fromKey.length === 0) {
-    diagnostics.push(
-      configError(ConfigCodes.MATCH_ON_UNRESOLVED, `No destination field is mapped from the key column \`${parsed.key}\`, so records cannot be matched. Map it, e.g. mapping: { ${parsed.key}: '${parsed.key}' }.`, { ...where, path: 'mapping' }),
-    );
-  } else {
-    diagnostics.push(
-      configError(ConfigCodes.MATCH_ON_UNRESOLVED, `Several fields are mapped from the key column \`${parsed.key}\` (${listNames(fromKey)}); set destination.matchOn to the one that identifies records.`, { ...where, path: 'destination.matchOn' }),
-    );
+    return fail(ConfigCodes.MATCH_ON_UNRESOLVED, 'mapping',
+      `No destination field is mapped from the key column \`${key}\`, so records cannot be matched. ` +
+        `Map it, e.g. mapping: { ${key}: '${key}' }.`);
   }
-  return undefined;
+  return fail(ConfigCodes.MATCH_ON_UNRESOLVED, 'destination.matchOn',
+    `Several fields are mapped from the key column \`${key}\` (${listNames(fromKey)}); ` +
+      'set destination.matchOn to the one that identifies records.');
 }
 
 function resolveSchedule(schedule: NonNullable<ParsedSync['schedule']>): Schedule {
