@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { TerminalError } from '../../core/errors.ts';
+import { isSecretRef } from '../../core/sync.ts';
 
 export const DEFAULT_BASE_URL = 'https://api.hubapi.com';
 
@@ -23,14 +24,18 @@ function positiveInteger(options: Record<string, unknown>, name: string, problem
   }
 }
 
+/**
+ * Problems with a connection's options. Config validation passes them with secret references
+ * (`env('NAME')`) still unresolved, so a reference counts as a value for accessToken and baseUrl.
+ */
 export function hubspotOptionProblems(options: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const token = options.accessToken;
-  if (typeof token !== 'string' || token.trim() === '') {
+  if (!isSecretRef(token) && (typeof token !== 'string' || token.trim() === '')) {
     problems.push('hubspot: "accessToken" is required: a private app access token (e.g. accessToken: { $env: "HUBSPOT_TOKEN" })');
   }
   const baseUrl = options.baseUrl;
-  if (baseUrl !== undefined) {
+  if (baseUrl !== undefined && !isSecretRef(baseUrl)) {
     if (typeof baseUrl !== 'string' || !/^https?:\/\/[^\s]+$/.test(baseUrl)) {
       problems.push(`hubspot: "baseUrl" must be an http(s) URL such as ${DEFAULT_BASE_URL}, got ${JSON.stringify(baseUrl)}`);
     }

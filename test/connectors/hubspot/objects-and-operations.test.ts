@@ -5,6 +5,8 @@ import { batch, contact, item, recordsBy, startRig, type Rig } from './helpers.t
 describe('hubspot connector: definition', () => {
   it('validates options with messages that say what to set', () => {
     expect(hubspotConnector.validateOptions({ accessToken: 'pat' })).toEqual([]);
+    // Config validation sees secret references before they are resolved.
+    expect(hubspotConnector.validateOptions({ accessToken: { $env: 'HUBSPOT_TOKEN' }, requestsPer10s: 190 })).toEqual([]);
     expect(hubspotConnector.validateOptions({})).toEqual([expect.stringContaining('"accessToken" is required')]);
     expect(hubspotConnector.validateOptions({ accessToken: 'pat', requestsPer10s: 0, baseUrl: 'ftp://x', acessToken: 'typo' })).toHaveLength(3);
   });

@@ -51,6 +51,24 @@ describe('hubspot sandbox: batch endpoints through @hubspot/api-client', () => {
     expect(data.errors?.[1].message).toMatch(/^Property values were not valid: \[\{"isValid":false,.*"error":"INVALID_OPTION","name":"lifecyclestage"\}\]$/);
   });
 
+  it('rejects rows named in the rejectIds knob, by id or by property value', async () => {
+    sandbox.setKnobs({ rejectIds: ['forced@example.com', 'Forced Co'] });
+    const response = await api().upsertWithHttpInfo('contacts', {
+      inputs: [
+        { idProperty: 'email', id: 'forced@example.com', properties: {}, objectWriteTraceId: 'f1' },
+        { idProperty: 'email', id: 'kept@example.com', properties: { company: 'Forced Co' }, objectWriteTraceId: 'f2' },
+        { idProperty: 'email', id: 'fine2@example.com', properties: { company: 'Other' }, objectWriteTraceId: 'f3' },
+      ],
+    });
+    sandbox.setKnobs({ rejectIds: [] });
+    const data = response.data as { results: { objectWriteTraceId?: string }[]; errors?: any[] };
+    expect(data.results.map((r) => r.objectWriteTraceId)).toEqual(['f3']);
+    expect(data.errors?.map((e) => [e.context.objectWriteTraceId[0], e.errors[0].code])).toEqual([
+      ['f1', 'SANDBOX_REJECTED'],
+      ['f2', 'SANDBOX_REJECTED'],
+    ]);
+  });
+
   it('rejects the whole batch with 400 VALIDATION_ERROR, writing nothing, when inputs lack trace ids', async () => {
     const before = sandbox.records('contacts').length;
     const error = await rejected(
