@@ -30,6 +30,15 @@ export interface ZendeskSandbox extends RunningSandbox {
   reset(): void;
 }
 
+/** Bodies shaped like Zendesk's for the statuses tests inject. */
+function injectedFailureBody(status: number): Record<string, unknown> {
+  if (status === 422) {
+    return { error: 'RecordInvalid', description: 'Record validation errors', details: { base: [{ description: 'Injected validation failure (sandbox failNext)', error: 'InvalidValue' }] } };
+  }
+  if (status === 403) return { error: 'Forbidden', description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.' };
+  return { error: 'InternalServerError', description: `Injected failure ${status} (sandbox failNext).` };
+}
+
 /** Endpoint label for stats: ids and job ids collapse to `{id}`. */
 function endpointLabel(method: string, parts: string[]): string {
   return `${method} ${parts.map((part) => (/^(\d+|[0-9a-f]{32})$/.test(part) ? '{id}' : part)).join('/')}`;
@@ -73,7 +82,7 @@ export async function startZendeskSandbox(options: ZendeskSandboxOptions = {}): 
     if (knobs.failNext > 0) {
       knobs.failNext -= 1;
       stats.serverErrors += 1;
-      return { status: knobs.failStatus, body: { error: 'InternalServerError', description: 'Injected failure (sandbox failNext).' } };
+      return { status: knobs.failStatus, body: injectedFailureBody(knobs.failStatus) };
     }
     if (!isAuthorized(req.headers.authorization, credentials)) {
       stats.unauthorized += 1;

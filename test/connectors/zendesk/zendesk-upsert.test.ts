@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TerminalError, TransientError } from '../../../src/core/errors.ts';
+import { item, upsert, user, zendeskFixture, type ZendeskFixture } from './fixture.ts';
+
+let fx: ZendeskFixture | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+describe('zendesk connector: upserts through create_or_update_many jobs', () => {
+  it('maps the failed rows of a job back to exactly those rows, and the rest to their Zendesk ids', async () => {
+    fx = await zendeskFixture({ failExternalIds: ['c-5'] });
+    await fx.session.applyBatch(upsert('users', [user('owner', { email: 'taken@example.com' })]));
+    const items = Array.from({ length: 8 }, (_, i) => user(`c-${i}`));
+    items[2] = user('c-2', { email: 'not-an-email' });
+    items[6] = user('c-6', { email: 'TAKEN@example.com' });
+    const { results } = await fx.session.applyBatch(upsert('users', items));
+
+    expect(results).toHaveLength(8);
+    expect(results[2]).toEqual({ status: 'failed', error: { code: 'UserUpdateError', message: 'Email: not-an-email is not properly formatted', field: 'email' } });
+    expect(results[5]).toMatchObject({ status: 'failed', error: { code: 'UserUpdateError' } });
+    expect(results[5]!.status === 'failed' && results[5]!.error.message).toContain('c-5');
+    expect(results[6]).toMatchObject({ status: 'failed', error: { message: 'Email: TAKEN@example.com is already being used by another user', field: 'email' } });
+    const stored = new Map(fx.sandbox.records('users').map((record) => [record.external_id, record]));
+    for (const i of [0, 1, 3, 4, 7]) {
+      const result = results[i]!;
+      expect(result.status).toBe('ok');
+      expect(result.status === 'ok' && result.remoteId).toBe(String(stored.get(`c-${i}`)?.id));
+    }
+    for (const i of [2, 5, 6]) expect(stored.has(`c-${i}`)).toBe(false);
+  });
+
+  it('polls the job with growing waits through context.sleep and counts every call', async () => {
+    fx = await zendeskFixture({ pollsToComplete: 4 });
+    const result = await fx.session.applyBatch(upsert('users', [user('a'), user('b')]));
+    expect(result.results.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(fx.sleeps).toEqual([500, 750, 1125, 1688]);
+    expect(result.calls).toBe(5);
+    expect(fx.sandbox.stats().jobPolls).toBe(4);
+    expect(result.rateLimit).toEqual({ max: 200, remaining: 195, windowMs: 60_000 });
+  });
+
+  it('gives up on a job that outlives jobTimeoutMs with a TransientError', async () => {
+    fx = await zendeskFixture({ pollsToComplete: 1000 }, { pollIntervalMs: 1000, maxPollIntervalMs: 1000, jobTimeoutMs: 5000 });
+    const error = await fx.session.applyBatch(upsert('users', [user('slow')])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as TransientError).code).toBe('ZENDESK_JOB_TIMEOUT');
+    expect(fx.sleeps.reduce((a, b) => a + b, 0)).toBe(5000);
+    expect(fx.sandbox.records('users')).toHaveLength(0);
+  });
+
+  it.each(['failed', 'killed'] as const)('turns a %s job into a TransientError and applies nothing', async (status) => {
+    fx = await zendeskFixture({ failNextJobs: 1, failJobStatus: status });
+    const error = await fx.session.applyBatch(upsert('users', [user('x')])).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    expect((error as Error).message).toContain(`"${status}"`);
+    expect(fx.sandbox.records('users')).toHaveLength(0);
+    // The re-send the engine makes then succeeds without duplicating.
+    const again = await fx.session.applyBatch(upsert('users', [user('x')]));
+    expect(again.results[0]?.status).toBe('ok');
+    expect(fx.sandbox.stats().createsPerKey.users).toEqual({ x: 1 });
+  });
+
+  it('passes user_fields.<key> through as custom user fields', async () => {
+    fx = await zendeskFixture({ userFields: ['plan', 'lifetime_value'] });
+    await fx.session.applyBatch(upsert('users', [user('u1', { 'user_fields.plan': 'pro', 'user_fields.lifetime_value': 1250.5, 'user_fields.unknown': 'x' })]));
+    const [stored] = fx.sandbox.records('users');
+    expect(stored?.user_fields).toEqual({ plan: 'pro', lifetime_value: 1250.5 });
+    expect(fx.sandbox.stats().ignoredFields).toEqual(['users.user_fields.unknown']);
+    await fx.session.applyBatch(upsert('users', [user('u1', { 'user_fields.plan': 'enterprise' })]));
+    expect(fx.sandbox.records('users')[0]?.user_fields).toEqual({ plan: 'enterprise', lifetime_value: 1250.5 });
+  });
+
+  it('upserts organizations with domain_names and organization_fields, rejecting a taken name row by row', async () => {
+    fx = await zendeskFixture();
+    const orgs = [
+      item('co-1', { external_id: 'co-1', name: 'Acme', domain_names: ['acme.com'], 'organization_fields.tier': 'gold' }),
+      item('co-2', { external_id: 'co-2', name: 'acme' }),
+      item('co-3', { external_id: 'co-3', name: 'Globex', domain_names: [] }),
+    ];
+    const { results } = await fx.session.applyBatch(upsert('organizations', orgs));
+    expect(results.map((r) => r.status)).toEqual(['ok', 'failed', 'ok']);
+    expect(results[1]).toMatchObject({ error: { code: 'OrganizationUpdateError', message: 'Name: has already been taken', field: 'name' } });
+    const acme = fx.sandbox.records('organizations').find((record) => record.external_id === 'co-1');
+    expect(acme).toMatchObject({ name: 'Acme', domain_names: ['acme.com'], organization_fields: { tier: 'gold' } });
+  });
+
+  it('sends the row key as external_id and matches case-insensitively on re-send', async () => {
+    fx = await zendeskFixture();
+    await fx.session.applyBatch(upsert('users', [item('K-1', { email: 'k1@example.com', name: 'K' })]));
+    const again = await fx.session.applyBatch(upsert('users', [item('k-1', { external_id: 'k-1', email: 'k1@example.com', name: 'K2' })]));
+    expect(again.results[0]?.status).toBe('ok');
+    expect(fx.sandbox.records('users')).toHaveLength(1);
+    expect(fx.sandbox.records('users')[0]?.name).toBe('K2');
+  });
+
+  it('refuses a batch not matched on external_id, or with a field that is not a Zendesk field', async () => {
+    fx = await zendeskFixture();
+    const byEmail = { ...upsert('users', [user('a')]), matchOn: 'email' };
+    await expect(fx.session.applyBatch(byEmail)).rejects.toBeInstanceOf(TerminalError);
+    await expect(fx.session.applyBatch(upsert('users', [user('a', { 'custom.plan': 'x' })]))).rejects.toThrow(/user_fields\.<key>/);
+    await expect(fx.session.applyBatch(upsert('tickets', [user('a')]))).rejects.toThrow(/"users" or "organizations"/);
+    expect(fx.sandbox.stats().requests).toEqual({});
+  });
+});
