@@ -20,8 +20,12 @@ export function payloadEncoder(mapping: readonly FieldMapping[]): (row: Row) => 
   };
 }
 
+/** Characters JSON must escape; strings without them (nearly all) are quoted directly. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
 function encodeValue(value: Value): string {
   if (value === null) return 'null';
+  if (typeof value === 'string') return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
   if (typeof value === 'object') return canonicalJson(value);
   return JSON.stringify(value);
 }

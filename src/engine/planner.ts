@@ -65,7 +65,7 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
     if (plan.diagnostics.some((d) => d.severity === 'error')) {
       plan.errored = true;
     } else {
-      await diffInto(plan, sync, deps.store);
+      await diffInto(plan, sync, deps.store, staged.summary.rows);
     }
   } catch (error) {
     plan.errored = true;
@@ -151,8 +151,7 @@ function keyDiagnostics(sync: ResolvedSync, summary: StageSummary): Diagnostic[]
   return diagnostics;
 }
 
-async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore): Promise<void> {
-  const counts = await store.diffCounts(sync.name);
+async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore, stagedRows: number): Promise<void> {
   const mirror = sync.mode === 'mirror';
   const changes: Change[] = [];
   for await (const batch of store.diff(sync.name, { includeDeletes: mirror, batchSize: 5000 })) {
@@ -162,9 +161,10 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
       else changes.push(change);
     }
   }
-  if (!mirror) plan.ignored.delete = counts.delete;
   plan.changes = changes;
   plan.totals = totalsOf(changes);
+  // Records no longer in the model, derived rather than counted: another pass over a large join is costly.
+  if (!mirror) plan.ignored.delete = plan.snapshotRows - (stagedRows - plan.totals.create);
   if (mirror) {
     plan.blocked = deleteGuardBlock({ deletes: plan.totals.delete, snapshotRows: plan.snapshotRows, modelRows: plan.modelRows, guard: sync.deleteGuard });
     if (plan.blocked) {

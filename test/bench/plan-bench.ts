@@ -1,0 +1,122 @@
+/**
+ * Plan benchmark (issue: Ebb core). For each size: a DuckDB file with N rows × 10 mapped columns, a
+ * snapshot holding all of them, 1% of rows then changed. Measures, each in a fresh process so peak RSS
+ * is its own: reading the model only, and planning it (read + map + fingerprint + stage + SQL diff).
+ *
+ *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { ResolvedSync } from '../../src/core/sync.ts';
+import { planSync } from '../../src/engine/planner.ts';
+import { openSqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
+import { duckdbSource } from '../../src/sources/duckdb/index.ts';
+
+const COLUMNS = ['email', 'first_name', 'last_name', 'company', 'plan', 'score', 'lifetime_value', 'signed_up_at', 'vip', 'country'];
+
+function benchSync(): ResolvedSync {
+  return {
+    name: 'bench',
+    file: 'bench.sync.ts',
+    source: { connection: 'warehouse', query: 'select * from model' },
+    key: 'id',
+    destination: { connection: 'crm', object: 'contacts', matchOn: 'external_id' },
+    mapping: [{ to: 'external_id', from: 'id', sensitive: false }, ...COLUMNS.slice(0, 9).map((c) => ({ to: c, from: c, sensitive: false }))],
+    mode: 'upsert',
+    deleteGuard: { maxDeletePercent: 20, blockWhenModelEmpty: true },
+    dependsOn: [],
+    readBatchSize: 10_000,
+    definitionHash: 'bench',
+  };
+}
+
+async function duckdb(path: string, statements: string[]): Promise<void> {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  for (const sql of statements) await connection.run(sql);
+  connection.closeSync();
+  instance.closeSync();
+}
+
+async function generate(dir: string, rows: number): Promise<void> {
+  await duckdb(join(dir, 'warehouse.duckdb'), [
+    `create table model as select 'c' || lpad(i::varchar, 9, '0') as id, 'user' || i || '@example.com' as email,
+      'First' || (i % 5000) as first_name, 'Last' || (i % 7919) as last_name, 'Company ' || (i % 1000) as company,
+      ['free','pro','team','enterprise'][1 + i % 4] as plan, (i % 100)::integer as score,
+      ((i % 100000) / 100.0)::decimal(12,2) as lifetime_value, timestamp '2024-01-01' + to_seconds(i) as signed_up_at,
+      i % 11 = 0 as vip, ['FR','DE','US','GB','JP'][1 + i % 5] as country from range(1, ${rows + 1}) t(i)`,
+  ]);
+}
+
+const openSource = (dir: string) => () => duckdbSource.open({ path: 'warehouse.duckdb' }, { rootDir: dir });
+
+async function phaseSetup(dir: string): Promise<void> {
+  const store = openSqliteSnapshotStore(join(dir, 'snapshot.sqlite'));
+  const sync = benchSync();
+  const plan = await planSync(sync, { store, openSource: openSource(dir), toolVersion: 'bench' });
+  let serial = plan.base.serial;
+  for (let i = 0; i < plan.changes.length; i += 20_000) {
+    const delivered = plan.changes.slice(i, i + 20_000).map((c) => ({ key: c.key, fingerprint: c.fingerprint!, payload: c.after!, remoteId: `r-${c.key}` }));
+    serial = await store.commitBatch({ sync: 'bench', runId: 'setup', lineage: plan.base.lineage, expectedSerial: serial, definitionHash: 'bench', delivered, deleted: [], failed: [] });
+  }
+  await store.close();
+  // 1% of rows change (every 100th), spread over the key range.
+  await duckdb(join(dir, 'warehouse.duckdb'), [`update model set score = score + 1, plan = 'changed' where hash(id) % 100 = 0`]);
+}
+
+async function phaseRead(dir: string): Promise<object> {
+  const started = performance.now();
+  const session = await openSource(dir)();
+  let rows = 0;
+  for await (const batch of session.read('select * from model', { batchSize: 10_000 })) rows += batch.length;
+  await session.close();
+  return { rows, ms: performance.now() - started };
+}
+
+async function phasePlan(dir: string): Promise<object> {
+  const store = openSqliteSnapshotStore(join(dir, 'snapshot.sqlite'));
+  const started = performance.now();
+  const plan = await planSync(benchSync(), { store, openSource: openSource(dir), toolVersion: 'bench' });
+  const ms = performance.now() - started;
+  await store.close();
+  return { rows: plan.modelRows, ms, changes: plan.changes.length, errored: plan.errored };
+}
+
+function child(phase: string, dir: string): { ms: number; rows: number; changes?: number; maxRssMb: number } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--phase', phase, '--dir', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; rows: number; changes?: number; maxRssMb: number };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const arg = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+  const phase = arg('--phase');
+  if (phase) {
+    const dir = arg('--dir')!;
+    const result = phase === 'setup' ? (await phaseSetup(dir), {}) : phase === 'read' ? await phaseRead(dir) : await phasePlan(dir);
+    process.stdout.write(`${JSON.stringify({ ...result, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    return;
+  }
+  const sizes = (arg('--rows') ?? '100000,1000000').split(',').map(Number);
+  console.log('rows       read s   plan s   ratio   read RSS MB   plan RSS MB   changes');
+  for (const rows of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'ebb-bench-'));
+    try {
+      await generate(dir, rows);
+      child('setup', dir);
+      const read = child('read', dir);
+      const plan = child('plan', dir);
+      console.log(
+        `${String(rows).padEnd(10)} ${(read.ms / 1000).toFixed(2).padStart(6)}   ${(plan.ms / 1000).toFixed(2).padStart(6)}   ${(plan.ms / read.ms).toFixed(2).padStart(5)}   ${read.maxRssMb.toFixed(0).padStart(11)}   ${plan.maxRssMb.toFixed(0).padStart(11)}   ${plan.changes}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+await main();

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, fingerprint, fingerprintOf } from '../../src/core/fingerprint.ts';
+import type { FieldMapping } from '../../src/core/sync.ts';
+import type { Row } from '../../src/core/values.ts';
+import { keyOf, missingColumns, payloadEncoder } from '../../src/engine/mapping.ts';
+
+const mapping: FieldMapping[] = [
+  { to: 'zeta', from: 'z', sensitive: false },
+  { to: 'alpha', from: 'a', sensitive: false },
+  { to: 'Mid', from: 'm', sensitive: true },
+  { to: 'nested', from: 'n', sensitive: false },
+];
+
+describe('payloadEncoder', () => {
+  it('produces exactly canonicalJson of the mapped payload, whatever the values', () => {
+    const encode = payloadEncoder(mapping);
+    const strings = ['plain', 'quote " inside', 'back\\slash', 'new\nline', 'tab\t', '\u0001ctl', 'é accent', 'emoji 😀', 'lone \ud800 surrogate', 'line\u2028sep', ''];
+    const others = [null, 0, -1.5, 1e21, true, false, [1, 'two', { b: 1, a: 2 }], { y: [null], x: 'é' }];
+    for (const value of [...strings, ...others]) {
+      const row: Row = { z: value, a: 'A', m: 42, n: { k2: value, k1: [value] }, extra: 'ignored' };
+      const payload = { zeta: value, alpha: 'A', Mid: 42, nested: { k2: value, k1: [value] } };
+      const encoded = encode(row);
+      expect(encoded).toBe(canonicalJson(payload));
+      expect(JSON.parse(encoded)).toEqual(payload);
+      expect(fingerprintOf(encoded)).toBe(fingerprint(payload));
+    }
+  });
+
+  it('treats a missing column as null and an empty mapping as {}', () => {
+    expect(payloadEncoder(mapping)({})).toBe('{"Mid":null,"alpha":null,"nested":null,"zeta":null}');
+    expect(payloadEncoder([])({ a: 1 })).toBe('{}');
+  });
+});
+
+describe('keys and columns', () => {
+  it('stringifies keys and reports null ones', () => {
+    expect(keyOf({ id: 42 }, 'id')).toBe('42');
+    expect(keyOf({ id: 'x' }, 'id')).toBe('x');
+    expect(keyOf({ id: null }, 'id')).toBeNull();
+    expect(keyOf({}, 'id')).toBeNull();
+    expect(keyOf({ id: { b: 1, a: 2 } }, 'id')).toBe('{"a":2,"b":1}');
+  });
+
+  it('names the columns the model lacks', () => {
+    expect(missingColumns({ a: 1, z: 2 }, mapping, 'id')).toEqual(['id', 'm', 'n']);
+  });
+});
