@@ -50,11 +50,11 @@ export class AttributeSchemas {
   private async fetch(model: AttributeModel, tracker: CallTracker): Promise<ModelSchema> {
     try {
       const list = await tracker.send(() => this.client.dataAttributes.list({ model }));
-      const attributes: RemoteAttribute[] = (list.data ?? []).flatMap((a) =>
-        typeof a.name === 'string' && TYPES.has(a.data_type as AttributeType)
-          ? [{ name: a.name, type: a.data_type as AttributeType, custom: a.custom === true, writable: a.api_writable !== false }]
-          : [],
-      );
+      const attributes: RemoteAttribute[] = (list.data ?? []).flatMap((a) => {
+        // Newer API versions also declare `datetime`: epoch seconds, like `date`.
+        const type = (a.data_type as string) === 'datetime' ? 'date' : (a.data_type as AttributeType);
+        return typeof a.name === 'string' && TYPES.has(type) ? [{ name: a.name, type, custom: a.custom === true, writable: a.api_writable !== false }] : [];
+      });
       return schemaOf(attributes, true);
     } catch (error) {
       const status = statusOf(error);

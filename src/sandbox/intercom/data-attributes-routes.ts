@@ -5,7 +5,7 @@ import type { Route, RouteContext } from './route.ts';
 import { COMPANY_FIELDS, CONTACT_FIELDS, type FieldKind } from './validation.ts';
 
 const MODELS: AttributeModel[] = ['contact', 'company'];
-const TYPES: AttributeType[] = ['string', 'integer', 'float', 'boolean', 'date'];
+const TYPES: AttributeType[] = ['string', 'integer', 'float', 'boolean', 'date', 'datetime'];
 const DATE_FIELDS = new Set(['signed_up_at', 'last_seen_at', 'remote_created_at']);
 
 function standardType(field: string, kind: FieldKind): AttributeType {

@@ -1,7 +1,7 @@
 import type { SandboxListenOptions } from '../sandbox.ts';
 
 export type AttributeModel = 'contact' | 'company';
-export type AttributeType = 'string' | 'integer' | 'float' | 'boolean' | 'date';
+export type AttributeType = 'string' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime';
 
 /** A custom data attribute: Intercom refuses custom attribute keys that are not declared first. */
 export interface CustomAttributeDefinition {

@@ -59,7 +59,7 @@ function checkCustomValue(name: string, type: AttributeType, value: unknown): In
   const ok =
     (type === 'string' && typeof value === 'string') ||
     (type === 'float' && typeof value === 'number' && Number.isFinite(value)) ||
-    ((type === 'integer' || type === 'date') && Number.isInteger(value)) ||
+    ((type === 'integer' || type === 'date' || type === 'datetime') && Number.isInteger(value)) ||
     (type === 'boolean' && typeof value === 'boolean');
   return ok ? null : { code: 'type_mismatch', message: `Custom attribute '${name}' must be a ${type}`, field };
 }
