@@ -1,4 +1,5 @@
 import type { ProjectKinds } from '../config/index.ts';
+import { hubspotConnector } from '../connectors/hubspot/index.ts';
 import { memoryConnector } from '../connectors/memory/index.ts';
 import { duckdbSource } from '../sources/duckdb/index.ts';
 
@@ -12,5 +13,6 @@ export const builtInKinds: ProjectKinds = {
   },
   connectors: {
     [memoryConnector.kind]: memoryConnector,
+    [hubspotConnector.kind]: hubspotConnector,
   },
 };

@@ -1,4 +1,5 @@
 import type { RunningSandbox } from '../sandbox/sandbox.ts';
+import { startHubspotSandbox } from '../sandbox/hubspot/index.ts';
 import { startMemorySandbox } from '../sandbox/memory/index.ts';
 
 /** Flags of `ebb sandbox`, as given (strings), for each sandbox to read what applies to it. */
@@ -18,5 +19,12 @@ export const sandboxStarters: Record<string, (flags: SandboxFlags) => Promise<Ru
       port: f.port,
       ...(f.requestsPerWindow ? { requestsPerWindow: num(f.requestsPerWindow)! } : {}),
       ...(f.windowMs ? { windowMs: num(f.windowMs)! } : {}),
+    }),
+  hubspot: (f) =>
+    startHubspotSandbox({
+      port: f.port,
+      ...(f.requestsPerWindow ? { requestsPer10s: num(f.requestsPerWindow)! } : {}),
+      ...(f.windowMs ? { windowMs: num(f.windowMs)! } : {}),
+      ...(f.dailyLimit ? { dailyLimit: num(f.dailyLimit)! } : {}),
     }),
 };
