@@ -9,11 +9,13 @@ export const IN_MEMORY = ':memory:';
 const duckdbOptionsSchema = z
   .object({
     /** A DuckDB file, relative to the project root, or ':memory:'. */
-    path: z.string().min(1, 'path must name a DuckDB file (relative to the project root) or ":memory:"'),
+    path: z
+      .string({ error: 'expected a DuckDB file path (relative to the project root) or ":memory:"' })
+      .min(1, 'expected a DuckDB file path (relative to the project root) or ":memory:"'),
     /** Files open read-only unless this is false, so planning can never write to the warehouse. */
-    readOnly: z.boolean().optional(),
+    readOnly: z.boolean({ error: 'expected true or false' }).optional(),
     /** SQL run once after connecting (ATTACH, SET, CREATE VIEW ...). */
-    init: z.array(z.string()).optional(),
+    init: z.array(z.string(), { error: 'expected a list of SQL statements (strings)' }).optional(),
   })
   .strict()
   .refine((options) => !(options.path === IN_MEMORY && options.readOnly === true), {

@@ -16,13 +16,13 @@ const sslSchema = z.union([
       ca: z.string().min(1).optional(),
     })
     .strict(),
-]);
+], { error: 'expected false, true, or { rejectUnauthorized?: boolean, ca?: "path/to/ca.pem" }' });
 
 const postgresOptionsSchema = z
   .object({
     connectionString: z.string().min(1).optional(),
     host: z.string().min(1).optional(),
-    port: z.number().int().min(1).max(65535).optional(),
+    port: z.number({ error: 'expected a port number such as 5432' }).int().min(1).max(65535).optional(),
     user: z.string().min(1).optional(),
     password: z.string().optional(),
     database: z.string().min(1).optional(),

@@ -11,8 +11,9 @@ const DATE_PATTERN = /^(\d+)-(\d\d)-(\d\d)( BC)?$/;
 
 /** `timestamp` (without zone) text, read as UTC. */
 export function timestampFromText(text: string): string {
-  // "2024-03-10 12:34:56" (19) up to "2024-03-10 12:34:56.789123" (26).
-  if (text.length >= 19 && text.length <= 26 && text.charCodeAt(4) === 45 /* - */ && text.charCodeAt(10) === 32) {
+  // "2024-03-10 12:34:56" (19) up to "2024-03-10 12:34:56.789123" (26); " BC" years end in a letter.
+  const length = text.length;
+  if (length >= 19 && length <= 26 && text.charCodeAt(4) === 45 /* - */ && text.charCodeAt(10) === 32 && isDigit(text.charCodeAt(length - 1))) {
     return `${text.slice(0, 10)}T${text.slice(11, 19)}.${millisOf(text, 19)}Z`;
   }
   return timestampFromParts(text);
@@ -41,6 +42,10 @@ export function timeFromText(text: string): string {
   if (text.length <= 8) return text;
   const fraction = text.slice(9);
   return /^0*$/.test(fraction) ? text.slice(0, 8) : `${text.slice(0, 8)}.${fraction.padEnd(6, '0')}`;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function millisOf(text: string, dotIndex: number): string {

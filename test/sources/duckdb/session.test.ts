@@ -1,0 +1,142 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SourceError } from '../../../src/core/errors.ts';
+import type { Row } from '../../../src/core/values.ts';
+import { duckdbSource } from '../../../src/sources/duckdb/index.ts';
+import type { ReadOptions, SourceSession } from '../../../src/sources/source.ts';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ebb-duckdb-session-'));
+  const instance = await DuckDBInstance.create(join(dir, 'warehouse.duckdb'));
+  const connection = await instance.connect();
+  await connection.run(`CREATE TABLE accounts AS SELECT i AS id, 'account ' || i AS name FROM range(1, 6) t(i)`);
+  connection.closeSync();
+  instance.closeSync();
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function rows(session: SourceSession, query: string, options: ReadOptions = { batchSize: 100 }): Promise<Row[]> {
+  const all: Row[] = [];
+  for await (const batch of session.read(query, options)) all.push(...batch);
+  return all;
+}
+
+async function failure(work: () => Promise<unknown>): Promise<SourceError> {
+  try {
+    await work();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SourceError);
+    return error as SourceError;
+  }
+  throw new Error('expected a SourceError, but the call succeeded');
+}
+
+describe('duckdb source: opening', () => {
+  it('opens files read-only by default, so neither init SQL nor the query can write', async () => {
+    const init = await failure(() => duckdbSource.open({ path: 'warehouse.duckdb', init: ['CREATE TABLE scratch (a INTEGER)'] }, { rootDir: dir }));
+    expect(init.message).toMatch(/read-only/i);
+    expect(init.message).toContain('readOnly: false');
+
+    const session = await duckdbSource.open({ path: 'warehouse.duckdb' }, { rootDir: dir });
+    const write = await failure(() => rows(session, 'INSERT INTO accounts VALUES (99, $$x$$) RETURNING id'));
+    expect(write.message).toMatch(/read-only/i);
+    expect(await rows(session, 'SELECT count(*) AS n FROM accounts')).toEqual([{ n: 5 }]);
+    await session.close();
+  });
+
+  it('writes when readOnly is false, for init SQL that prepares the warehouse', async () => {
+    const session = await duckdbSource.open(
+      { path: 'writable.duckdb', readOnly: false, init: ['CREATE TABLE IF NOT EXISTS seeded AS SELECT 42 AS answer'] },
+      { rootDir: dir },
+    );
+    expect(await rows(session, 'SELECT answer FROM seeded')).toEqual([{ answer: 42 }]);
+    await session.close();
+    expect(existsSync(join(dir, 'writable.duckdb'))).toBe(true);
+  });
+
+  it('reports a missing file with its resolved path, and does not create it', async () => {
+    const error = await failure(() => duckdbSource.open({ path: 'missing/warehouse.duckdb' }, { rootDir: dir }));
+    expect(error.code).toBe('SOURCE_CONNECTION');
+    expect(error.message).toContain(join(dir, 'missing/warehouse.duckdb'));
+    expect(error.message).toMatch(/Hint: check `path`/);
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
+  });
+
+  it('reports failing init SQL with the statement and DuckDB message', async () => {
+    const error = await failure(() => duckdbSource.open({ path: ':memory:', init: ['CREATE VIEW v AS SELECT * FROM nowhere'] }, { rootDir: dir }));
+    expect(error.message).toContain('CREATE VIEW v AS SELECT * FROM nowhere');
+    expect(error.message).toMatch(/Catalog Error.*nowhere/);
+  });
+
+  it('validates options and explains each problem', () => {
+    expect(duckdbSource.validateOptions({ path: 'warehouse.duckdb' })).toEqual([]);
+    expect(duckdbSource.validateOptions({ path: ':memory:', init: ['SELECT 1'], readOnly: false })).toEqual([]);
+    expect(duckdbSource.validateOptions({})).toEqual([expect.stringMatching(/^path: /)]);
+    expect(duckdbSource.validateOptions({ path: ':memory:', readOnly: true })).toEqual([expect.stringContaining('in-memory DuckDB database cannot be read-only')]);
+    expect(duckdbSource.validateOptions({ path: 'w.duckdb', init: 'SELECT 1' })).toEqual([expect.stringMatching(/^init: /)]);
+    expect(duckdbSource.validateOptions({ path: 'w.duckdb', file: 'x' })).toEqual([expect.stringContaining('file')]);
+  });
+});
+
+describe('duckdb source: reading', () => {
+  let session: SourceSession;
+
+  beforeAll(async () => {
+    session = await duckdbSource.open({ path: join(dir, 'warehouse.duckdb') }, { rootDir: '/nowhere' });
+  });
+  afterAll(async () => {
+    await session.close();
+  });
+
+  it('accepts an absolute path whatever the project root', async () => {
+    expect(await rows(session, 'SELECT name FROM accounts WHERE id = 1')).toEqual([{ name: 'account 1' }]);
+  });
+
+  it('cancels a query that outlives timeoutMs and stays usable', async () => {
+    const started = Date.now();
+    const error = await failure(() => rows(session, 'SELECT count(*) FROM range(100000000000)', { batchSize: 10, timeoutMs: 200 }));
+    expect(error.code).toBe('SOURCE_TIMEOUT');
+    expect(error.message).toContain('200 ms');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await rows(session, 'SELECT 1 AS ok', { batchSize: 10, timeoutMs: 5_000 })).toEqual([{ ok: 1 }]);
+  });
+
+  it('counts the timeout over the whole read, not per chunk', async () => {
+    const error = await failure(async () => {
+      for await (const _batch of session.read('SELECT * FROM range(100000)', { batchSize: 2048, timeoutMs: 150 })) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    });
+    expect(error.code).toBe('SOURCE_TIMEOUT');
+  });
+
+  it('refuses a second read while one is streaming, and allows it once the first is done', async () => {
+    const first = session.read('SELECT * FROM range(10000)', { batchSize: 100 })[Symbol.asyncIterator]();
+    await first.next();
+    const busy = await failure(() => rows(session, 'SELECT 1'));
+    expect(busy.code).toBe('SOURCE_BUSY');
+    await first.return?.();
+    expect(await rows(session, 'SELECT 2 AS two')).toEqual([{ two: 2 }]);
+  });
+
+  it('describes columns with DuckDB type names without running the query', async () => {
+    const columns = await session.describe!(
+      `SELECT id, 1.5::DECIMAL(12,2) AS amount, '{}'::JSON AS doc, now()::TIMESTAMPTZ AS at, [1]::INTEGER[] AS list FROM accounts WHERE error('never runs')`,
+    );
+    expect(columns).toEqual([
+      { name: 'id', type: 'BIGINT' },
+      { name: 'amount', type: 'DECIMAL(12,2)' },
+      { name: 'doc', type: 'JSON' },
+      { name: 'at', type: 'TIMESTAMP WITH TIME ZONE' },
+      { name: 'list', type: 'INTEGER[]' },
+    ]);
+  });
+});
