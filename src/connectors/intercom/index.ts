@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isSecretRef } from '../../core/sync.ts';
 import type { ConnectorDefinition } from '../connector.ts';
 import { INTERCOM_WINDOW_MS } from './calls.ts';
 import { capabilitiesOf } from './objects.ts';
@@ -6,6 +7,10 @@ import { optionProblems, resolveOptions } from './options.ts';
 import { IntercomSession } from './session.ts';
 
 export type { IntercomOptions } from './options.ts';
+
+function pick(options: Record<string, unknown>, ...names: string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((n) => options[n] !== undefined).map((n) => [n, options[n]]));
+}
 
 /**
  * Intercom (REST API 2.x through intercom-client 7).
@@ -35,15 +40,19 @@ export const intercomConnector: ConnectorDefinition = {
    * and reports how many in `calls`.
    */
   rateBudget(options) {
-    const resolved = resolveOptions(options);
-    return { requests: resolved.requestsPer10s, windowMs: INTERCOM_WINDOW_MS, maxConcurrent: resolved.maxConcurrent };
+    const { requestsPer10s, maxConcurrent } = resolveOptions({ accessToken: 'not-needed-for-the-budget', ...pick(options, 'requestsPer10s', 'maxConcurrent') });
+    return { requests: requestsPer10s, windowMs: INTERCOM_WINDOW_MS, maxConcurrent };
   },
 
-  /** The limit is per app and workspace: one limiter per host and token (hashed, never the token). */
+  /**
+   * The limit is per app and workspace: one limiter per host and token, hashed (never the token). An
+   * unresolved `env()` reference identifies the account by the variable's name.
+   */
   accountKey(options) {
-    const resolved = resolveOptions(options);
-    const tokenHash = createHash('sha256').update(resolved.accessToken).digest('hex').slice(0, 16);
-    return `intercom:${resolved.baseUrl}:${tokenHash}`;
+    const token = isSecretRef(options.accessToken) ? `$env:${options.accessToken.$env}` : options.accessToken;
+    const { baseUrl } = resolveOptions({ ...pick(options, 'baseUrl'), accessToken: token });
+    const tokenHash = createHash('sha256').update(String(token)).digest('hex').slice(0, 16);
+    return `intercom:${baseUrl}:${tokenHash}`;
   },
 
   async open(options) {

@@ -1,4 +1,5 @@
 import { TerminalError } from '../../core/errors.ts';
+import { isSecretRef } from '../../core/sync.ts';
 
 export type ContactRole = 'user' | 'lead';
 
@@ -36,14 +37,17 @@ function isPositiveInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0;
 }
 
-/** Human-readable problems with the options; empty when they are usable. */
+/**
+ * Human-readable problems with the options; empty when they are usable. Config validation passes
+ * them with secret references (`env('NAME')`) unresolved, so a reference counts as a value.
+ */
 export function optionProblems(options: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const { accessToken, baseUrl, requestsPer10s, maxConcurrent, role, timeoutSeconds } = options;
-  if (typeof accessToken !== 'string' || accessToken.trim() === '') {
-    problems.push('accessToken is required: set it to an Intercom access token, e.g. accessToken: { $env: "INTERCOM_ACCESS_TOKEN" }');
+  if (!isSecretRef(accessToken) && (typeof accessToken !== 'string' || accessToken.trim() === '')) {
+    problems.push('accessToken is required: set it to an Intercom access token, e.g. accessToken: env("INTERCOM_ACCESS_TOKEN")');
   }
-  if (baseUrl !== undefined) {
+  if (baseUrl !== undefined && !isSecretRef(baseUrl)) {
     let valid = false;
     try {
       valid = typeof baseUrl === 'string' && ['http:', 'https:'].includes(new URL(baseUrl).protocol);
@@ -70,6 +74,10 @@ export function optionProblems(options: Record<string, unknown>): string[] {
 /** The options with defaults filled in; throws TerminalError listing every problem. */
 export function resolveOptions(options: Record<string, unknown>): IntercomOptions {
   const problems = optionProblems(options);
+  for (const name of ['accessToken', 'baseUrl']) {
+    const ref = options[name];
+    if (isSecretRef(ref)) problems.push(`${name} is still the unresolved secret reference $env ${ref.$env}: resolve secrets before opening the connection`);
+  }
   if (problems.length > 0) throw new TerminalError(`Invalid Intercom connection options: ${problems.join('; ')}`, { code: 'INVALID_OPTIONS' });
   return {
     accessToken: options.accessToken as string,

@@ -94,7 +94,11 @@ describe('intercom connector: failures', () => {
   it('validates options with messages that say what to set', () => {
     expect(intercomConnector.validateOptions({})).toEqual([expect.stringMatching(/accessToken is required/)]);
     expect(intercomConnector.validateOptions({ accessToken: 't', baseUrl: 'ftp://x', maxConcurrent: 0, role: 'admin', requestsPer10s: -1 })).toHaveLength(4);
+    // Config validation sees secret references unresolved: they count as values.
+    expect(intercomConnector.validateOptions({ accessToken: { $env: 'INTERCOM_ACCESS_TOKEN' } })).toEqual([]);
+    expect(intercomConnector.accountKey({ accessToken: { $env: 'INTERCOM_ACCESS_TOKEN' } })).toMatch(/^intercom:https:\/\/api\.intercom\.io:/);
     expect(intercomConnector.rateBudget({ accessToken: 't' })).toEqual({ requests: 1_600, windowMs: 10_000, maxConcurrent: 10 });
+    expect(intercomConnector.rateBudget({ requestsPer10s: 800, maxConcurrent: 4 })).toEqual({ requests: 800, windowMs: 10_000, maxConcurrent: 4 });
     const key = intercomConnector.accountKey({ accessToken: 'secret-token-123' });
     expect(key).toMatch(/^intercom:https:\/\/api\.intercom\.io:[0-9a-f]{16}$/);
     expect(key).not.toContain('secret-token-123');
