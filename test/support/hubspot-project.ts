@@ -1,0 +1,140 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { runCli } from '../../src/cli/main.ts';
+import { startHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../src/sandbox/hubspot/index.ts';
+import { captureIo } from './capture-io.ts';
+import { openEngine, type EngineHarness } from './engine-project.ts';
+import { createTestProject, duckdbExec, type TestProject } from './project.ts';
+
+export const HUBSPOT_TOKEN = 'pat-na1-e2e-test-token';
+
+/** The warehouse columns and the HubSpot contact properties they map to. */
+export const CONTACT_MAPPING = {
+  email: 'email',
+  firstname: 'first_name',
+  lastname: 'last_name',
+  lifecyclestage: 'lifecycle_stage',
+  num_employees_custom: 'employees',
+  date_of_birth: 'birth_date',
+} as const;
+
+export interface HubspotProjectOptions {
+  rows: number;
+  /** `requestsPer10s` on the connection; left out, the connector's default (100) applies. */
+  requestsPer10s?: number;
+  maxConcurrent?: number;
+  /** The sandbox's limits and knobs (its token is always HUBSPOT_TOKEN). */
+  sandbox?: Omit<HubspotSandboxOptions, 'tokens'>;
+}
+
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export interface HubspotProject {
+  project: TestProject;
+  sandbox: HubspotSandbox;
+  /** What the CLI and the engine resolve `env('HUBSPOT_TOKEN')` against. */
+  env: NodeJS.ProcessEnv;
+  /** Runs SQL against the warehouse (table `customers`, keyed by `email`). */
+  sql(...statements: string[]): Promise<void>;
+  /** `ebb …` in the project, with the token in its environment. */
+  cli(args: string[]): Promise<CliRun>;
+  /** The engine driven directly (events, retry policy); closed with the project. */
+  engine(): Promise<EngineHarness>;
+  /** Live sandbox contacts by email, with only the mapped properties. */
+  contacts(): Map<string, Record<string, string>>;
+  /** The model as HubSpot should store it, by email: what `contacts()` must equal once synced. */
+  model(): Promise<Map<string, Record<string, string>>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A project syncing a DuckDB `customers` table to the HubSpot sandbox's `contacts`, upserted by
+ * email, with the real `@hubspot/api-client` and the token given as an env reference.
+ */
+export async function createHubspotProject(options: HubspotProjectOptions): Promise<HubspotProject> {
+  const project = createTestProject('ebb-hubspot-');
+  const sandbox = await startHubspotSandbox({ ...options.sandbox, tokens: [HUBSPOT_TOKEN] });
+  const warehouse = project.path('warehouse.duckdb');
+  await duckdbExec(warehouse, [
+    `create table customers as select 'user' || i || '@example.com' as email, 'First' || i as first_name, 'Last' || i as last_name,
+       ['subscriber', 'lead', 'customer'][1 + i % 3] as lifecycle_stage, (i % 500)::integer as employees,
+       strftime(date '1970-01-01' + (i % 15000)::integer, '%Y-%m-%d') as birth_date
+     from range(1, ${options.rows + 1}) t(i)`,
+  ]);
+  const limits = [
+    options.requestsPer10s !== undefined ? `requestsPer10s: ${options.requestsPer10s},` : '',
+    options.maxConcurrent !== undefined ? `maxConcurrent: ${options.maxConcurrent},` : '',
+  ].join(' ');
+  project.write(
+    'syncs/ebb.config.ts',
+    `import { defineConfig, env } from 'ebb';
+export default defineConfig({
+  snapshot: { path: '.ebb/snapshot.sqlite' },
+  connections: {
+    warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
+    hubspot: { kind: 'hubspot', accessToken: env('HUBSPOT_TOKEN'), baseUrl: ${JSON.stringify(sandbox.url)}, ${limits} },
+  },
+});
+`,
+  );
+  project.write(
+    'syncs/contacts.sync.ts',
+    `import { defineSync } from 'ebb';
+export default defineSync({
+  source: { connection: 'warehouse', query: 'select * from customers' },
+  key: 'email',
+  destination: { connection: 'hubspot', object: 'contacts', matchOn: 'email' },
+  mapping: ${JSON.stringify(CONTACT_MAPPING)},
+  mode: 'upsert',
+});
+`,
+  );
+
+  const env = { HUBSPOT_TOKEN };
+  const engines: EngineHarness[] = [];
+  return {
+    project,
+    sandbox,
+    env,
+    sql: (...statements) => duckdbExec(warehouse, statements),
+    async cli(args) {
+      const io = captureIo(project.dir, env);
+      const code = await runCli(args, io);
+      return { code, out: io.stdout(), err: io.stderr() };
+    },
+    async engine() {
+      const engine = await openEngine(project.dir, env);
+      engines.push(engine);
+      return engine;
+    },
+    contacts: () => new Map(sandbox.records('contacts').map((record) => [record.properties['email'] ?? '', mappedProperties(record.properties)])),
+    model: () => readModel(warehouse),
+    async close() {
+      for (const engine of engines) await engine.close();
+      await sandbox.close();
+      project.cleanup();
+    },
+  };
+}
+
+function mappedProperties(properties: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(CONTACT_MAPPING).map((name) => [name, properties[name] ?? '']));
+}
+
+/** The warehouse rows rendered as HubSpot stores them: strings, e-mails lower-cased, null as "". */
+async function readModel(warehouse: string): Promise<Map<string, Record<string, string>>> {
+  const columns = Object.entries(CONTACT_MAPPING).map(([property, column]) => `coalesce(${column}::varchar, '') as ${property}`);
+  const instance = await DuckDBInstance.create(warehouse);
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(`select ${columns.join(', ')} from customers`);
+    const rows = reader.getRowObjectsJS() as Record<string, string>[];
+    return new Map(rows.map((row) => [String(row['email']).toLowerCase(), { ...row, email: String(row['email']).toLowerCase() }]));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
