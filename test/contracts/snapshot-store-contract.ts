@@ -289,6 +289,7 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
     describe('lock', () => {
       it('is held by one holder at a time until released', async () => {
         expect(await store.acquireLock({ sync: 's', holder: 'one', ttlMs: 60_000 })).toEqual({ acquired: true });
+        expect(await store.acquireLock({ sync: 's', holder: 'one', ttlMs: 60_000 })).toEqual({ acquired: true }); // re-entrant
         const refused = await store.acquireLock({ sync: 's', holder: 'two', ttlMs: 60_000 });
         expect(refused).toEqual({ acquired: false, holder: 'one', expiresAt: expect.any(String) });
         expect(Date.parse((refused as { expiresAt: string }).expiresAt)).toBeGreaterThan(Date.now() + 50_000);
