@@ -21,7 +21,8 @@ interface JobInfo {
 }
 
 const FINAL_STATES = new Set(['JobComplete', 'Failed', 'Aborted']);
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+/** A fresh object per request: jsforce writes Authorization and content-length into the headers it is given. */
+const jsonHeaders = (): Record<string, string> => ({ 'content-type': 'application/json; charset=utf-8' });
 const JOBS = '/jobs/ingest';
 
 /**
@@ -35,7 +36,7 @@ export async function applyBulk(client: SalesforceClient, meter: Meter, batch: B
   const job = await client.request<JobInfo>(meter, `bulk ${upload.operation} job for ${batch.object}`, {
     method: 'POST',
     url: JOBS,
-    headers: JSON_HEADERS,
+    headers: jsonHeaders(),
     body: JSON.stringify({
       object: batch.object,
       operation: upload.operation,
@@ -49,10 +50,10 @@ export async function applyBulk(client: SalesforceClient, meter: Meter, batch: B
   const step = { checkBudget: false } as const;
   try {
     await client.request(meter, `bulk upload to job ${job.id}`, { method: 'PUT', url: `${JOBS}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: upload.csv }, { ...step, text: true });
-    await client.request(meter, `bulk close of job ${job.id}`, { method: 'PATCH', url: `${JOBS}/${job.id}`, headers: JSON_HEADERS, body: JSON.stringify({ state: 'UploadComplete' }) }, step);
+    await client.request(meter, `bulk close of job ${job.id}`, { method: 'PATCH', url: `${JOBS}/${job.id}`, headers: jsonHeaders(), body: JSON.stringify({ state: 'UploadComplete' }) }, step);
   } catch (error) {
     // Best effort: an open job would otherwise linger until Salesforce times it out.
-    await client.request(meter, `bulk abort of job ${job.id}`, { method: 'PATCH', url: `${JOBS}/${job.id}`, headers: JSON_HEADERS, body: JSON.stringify({ state: 'Aborted' }) }, step).catch(() => undefined);
+    await client.request(meter, `bulk abort of job ${job.id}`, { method: 'PATCH', url: `${JOBS}/${job.id}`, headers: jsonHeaders(), body: JSON.stringify({ state: 'Aborted' }) }, step).catch(() => undefined);
     throw error;
   }
   const info = await poll(client, meter, job.id, upload, polling);

@@ -127,9 +127,10 @@ export class BulkIngest {
     const job = this.jobs.get(id);
     if (!job) return notFound(id);
     const header = job.header ?? [];
-    if (kind === 'successfulResults') return csv(formatCsv(['sf__Id', 'sf__Created', ...header], job.successful.slice(this.knobs.bulkDropResultRows)));
-    if (kind === 'failedResults') return csv(formatCsv(['sf__Id', 'sf__Error', ...header], job.failed));
-    if (kind === 'unprocessedrecords') return csv(formatCsv(header, job.unprocessed));
+    const order = (rows: string[][]): string[][] => (this.knobs.bulkResultOrder === 'shuffled' ? shuffled(rows, job.id) : rows);
+    if (kind === 'successfulResults') return csv(formatCsv(['sf__Id', 'sf__Created', ...header], order(job.successful.slice(this.knobs.bulkDropResultRows))));
+    if (kind === 'failedResults') return csv(formatCsv(['sf__Id', 'sf__Error', ...header], order(job.failed)));
+    if (kind === 'unprocessedrecords') return csv(formatCsv(header, order(job.unprocessed)));
     return sfError(404, 'NOT_FOUND', `Unknown result set ${kind}`);
   }
 
@@ -211,6 +212,24 @@ export class BulkIngest {
       ...(job.state === 'Failed' && job.errorMessage ? { errorMessage: job.errorMessage } : {}),
     };
   }
+}
+
+/** A deterministic shuffle per job (mulberry32 seeded by the job id), so runs are reproducible. */
+function shuffled<T>(rows: readonly T[], seedText: string): T[] {
+  let seed = [...seedText].reduce((h, c) => Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...rows];
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 function notFound(id: string): Reply {

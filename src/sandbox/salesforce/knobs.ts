@@ -36,6 +36,8 @@ export interface SalesforceKnobs {
   bulkFailNextJob: string | null;
   /** successfulResults silently leaves out its first N rows (simulates results lost on the way). */
   bulkDropResultRows: number;
+  /** Result files list rows in a shuffled order (Salesforce does not promise input order) or in input order. */
+  bulkResultOrder: 'shuffled' | 'input';
 }
 
 export function defaultKnobs(): SalesforceKnobs {
@@ -53,5 +55,6 @@ export function defaultKnobs(): SalesforceKnobs {
     bulkProcessLimit: null,
     bulkFailNextJob: null,
     bulkDropResultRows: 0,
+    bulkResultOrder: 'shuffled',
   };
 }
