@@ -22,6 +22,8 @@ export async function connectSnowflake(options: SnowflakeOptions): Promise<Conne
     // Null cells stay null even for types fetched as strings (the driver's default is the text 'NULL').
     representNullAsStringNull: false,
     sfRetryMaxLoginRetries: LOGIN_RETRIES,
+    // Rows the driver buffers ahead of the reader; bounded, and far fewer stream round-trips than its default of 10.
+    rowStreamHighWaterMark: 1000,
     ...(options.accessUrl ? { accessUrl: options.accessUrl } : {}),
     ...(options.warehouse ? { warehouse: options.warehouse } : {}),
     ...(options.role ? { role: options.role } : {}),

@@ -53,6 +53,11 @@ function nonNullConverter(column: Column): CellConverter {
 
 /** "-12.5" at scale 2 → "-12.50": exactly `scale` fraction digits, by string arithmetic only. */
 export function decimalWithScale(text: string, scale: number): string {
+  // Snowflake already prints exactly `scale` digits; this check is the hot path on large reads.
+  const dot = text.indexOf('.');
+  if (dot > 0 && text.length - dot - 1 === scale && text.charCodeAt(dot - 1) !== 45 /* '-' */ && text.charCodeAt(0) !== 43 /* '+' */) {
+    return text;
+  }
   const negative = text.startsWith('-');
   const unsigned = negative || text.startsWith('+') ? text.slice(1) : text;
   const [whole = '', fraction = ''] = unsigned.split('.');
@@ -82,16 +87,37 @@ function epochSecondsOf(value: unknown): number {
   return (value as SnowflakeDate).getEpochSeconds();
 }
 
+const MS_PER_DAY = 86_400_000;
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+/** Date part per day number: rows of one read mostly share few days, and `Date` is the slow part. */
+const dayCache = new Map<number, string>();
+
 function isoDateFromEpochDay(days: number): string {
-  const text = new Date(Math.floor(days) * 86_400_000).toISOString();
-  return text.slice(0, text.indexOf('T'));
+  const day = Math.floor(days);
+  let text = dayCache.get(day);
+  if (text === undefined) {
+    const iso = new Date(day * MS_PER_DAY).toISOString();
+    text = iso.slice(0, iso.indexOf('T'));
+    if (dayCache.size >= 4096) dayCache.clear();
+    dayCache.set(day, text);
+  }
+  return text;
 }
 
-/** Epoch seconds + nanoseconds (never negative) → milliseconds, sub-millisecond digits truncated. */
+/** Epoch seconds + nanoseconds (never negative) → `YYYY-MM-DDTHH:mm:ss.sssZ`, sub-millisecond digits truncated. */
 function isoTimestamp(value: unknown): string {
   const date = value as SnowflakeDate;
   const millis = date.getEpochSeconds() * 1000 + Math.floor(date.getNanoSeconds() / 1_000_000);
-  return new Date(millis).toISOString();
+  if (!(Math.abs(millis) <= 8.64e15)) throw new RangeError(`timestamp ${millis} ms is outside the range a JavaScript Date can represent`);
+  const days = Math.floor(millis / MS_PER_DAY);
+  let rest = millis - days * MS_PER_DAY;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  return `${isoDateFromEpochDay(days)}T${PAD2[hours]}:${PAD2[minutes]}:${PAD2[seconds]}.${PAD3[rest - seconds * 1000]}Z`;
 }
 
 /** "12:34:56.500000000" → "12:34:56.500000"; a zero fraction is dropped. */

@@ -3,7 +3,7 @@ import { handleChunkRequest } from './chunks.ts';
 import { fail, ok, sendEnvelope, sendJson, bearerToken, type Envelope } from './http.ts';
 import { handleLogin, handleTokenRequest } from './login.ts';
 import { handleAbortRequest, handleMonitoringRequest, handleQueryRequest, handleResultRequest } from './query.ts';
-import { takeFailure, type EmulatorState, type FailureEndpoint } from './state.ts';
+import { takeFailure, type EmulatorState, type FailureEndpoint, type ForcedFailure } from './state.ts';
 
 type Route = (state: EmulatorState, request: IncomingMessage, match: RegExpExecArray, url: URL) => Promise<Envelope>;
 
@@ -38,26 +38,26 @@ async function route(state: EmulatorState, request: IncomingMessage, response: S
   const path = url.pathname.replace(/\/{2,}/g, '/');
   const chunk = request.method === 'GET' ? CHUNK_PATH.exec(path) : null;
   if (chunk) {
-    if (applyForcedFailure(state, 'chunk', response)) return;
+    const failure = takeFailure(state, 'chunk');
+    if (failure) return answerWithFailure(failure, response);
     return handleChunkRequest(state, request, response, chunk[1]!, Number(chunk[2]));
   }
   for (const candidate of ROUTES) {
     const match = request.method === candidate.method ? candidate.path.exec(path) : null;
     if (!match) continue;
-    if (candidate.endpoint && applyForcedFailure(state, candidate.endpoint, response)) return;
-    return sendEnvelope(response, await candidate.handle(state, request, match, url));
+    const failure = candidate.endpoint ? takeFailure(state, candidate.endpoint) : undefined;
+    if (failure && !('afterHandling' in failure && failure.afterHandling)) return answerWithFailure(failure, response);
+    const envelope = await candidate.handle(state, request, match, url);
+    if (failure) return answerWithFailure(failure, response);
+    return sendEnvelope(response, envelope);
   }
   sendJson(response, 404, { message: `the Snowflake emulator has no ${request.method} ${path}` });
 }
 
-/** Returns true when a queued failure answered (or dropped) the request. */
-function applyForcedFailure(state: EmulatorState, endpoint: FailureEndpoint, response: ServerResponse): boolean {
-  const failure = takeFailure(state, endpoint);
-  if (!failure) return false;
+function answerWithFailure(failure: ForcedFailure, response: ServerResponse): void {
   if ('drop' in failure) response.socket?.destroy();
   else if ('status' in failure) sendJson(response, failure.status, { message: `forced HTTP ${failure.status}` });
   else sendEnvelope(response, fail(failure.error.code, failure.error.message, failure.error.sqlState ? { sqlState: failure.error.sqlState } : null));
-  return true;
 }
 
 async function withSession(state: EmulatorState, request: IncomingMessage, action: () => void): Promise<Envelope> {

@@ -70,11 +70,15 @@ export interface QueryRecord {
 
 export type FailureEndpoint = 'login' | 'query' | 'result' | 'chunk' | 'token';
 
-/** One forced failure, consumed by the next `times` requests to `endpoint`. */
+/**
+ * One forced failure, consumed by the next `times` requests to `endpoint`. With `afterHandling`
+ * the request is served first and only its answer is lost (HTTP status or dropped socket), which is
+ * what makes the driver re-send a request the server already ran.
+ */
 export type ForcedFailure = { endpoint: FailureEndpoint; times?: number } & (
-  | { status: number }
+  | { status: number; afterHandling?: boolean }
   | { error: { code: string; message: string; sqlState?: string } }
-  | { drop: true }
+  | { drop: true; afterHandling?: boolean }
 );
 
 export interface EmulatorState {

@@ -73,7 +73,10 @@ export function columnCodec(name: string, duckType: DuckDBType, context: { datab
       const { width, scale } = duckType as unknown as { width: number; scale: number };
       return make('fixed', (v) => scaledIntegerText((v as DuckDBDecimalValue).value, scale), { precision: width, scale });
     }
-    case DuckDBTypeId.FLOAT: case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.FLOAT:
+      // Snowflake has no 4-byte float: a FLOAT column holding 1.1 prints "1.1", not the widened 1.100000023841858.
+      return make('real', (v) => String(shortestFloat32(v as number)));
+    case DuckDBTypeId.DOUBLE:
       return make('real', (v) => String(v));
     case DuckDBTypeId.DATE:
       return make('date', (v) => String((v as DuckDBDateValue).days));
@@ -118,6 +121,16 @@ function overrideCodec(
     default:
       throw new Error(`type override '${spec.type}' is not supported; the emulator maps that type from DuckDB by itself`);
   }
+}
+
+/** The shortest decimal that rounds to the same 4-byte float. */
+function shortestFloat32(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  for (let digits = 1; digits <= 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return value;
 }
 
 function nanosOfTime(value: DuckDBValue): bigint {
