@@ -77,7 +77,12 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
     const sendOne = async (planned: PlannedBatch) => {
       events({ type: 'batch-sent', sync: sync.name, operation: planned.batch.operation, size: planned.changes.length });
       try {
-        const response = await sendWithRetry(() => session.applyBatch(planned.batch), ctx.pacer, ctx.clock, ctx.retry, {
+        const send = () => {
+          // Another batch stopped the run while this one waited its turn in the pacer: don't send it.
+          if (stopReason) throw new StoppedWhileQueued(stopReason);
+          return session.applyBatch(planned.batch);
+        };
+        const response = await sendWithRetry(send, ctx.pacer, ctx.clock, ctx.retry, {
           onRetry: (reason, attempt, delayMs, error) => {
             if (reason === 'rate-limited') result.rateLimited += 1;
             result.apiCalls += 1;
@@ -89,6 +94,10 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         await commitResults(planned, response.results, commit, result);
         events({ type: 'batch-committed', sync: sync.name, operation: planned.batch.operation, delivered: response.results.filter((r) => r.status === 'ok').length, failed: response.results.filter((r) => r.status === 'failed').length, calls: response.calls });
       } catch (error) {
+        if (error instanceof StoppedWhileQueued) {
+          if (!(error.reason instanceof StalePlanError)) await recordUnsent(planned, error.reason);
+          return;
+        }
         if (error instanceof StalePlanError) {
           stopReason = error;
           throw error;
@@ -147,12 +156,21 @@ async function commitResults(
   await commit({ delivered, deleted, failed });
 }
 
+/** Raised instead of sending a batch that was still queued when the run stopped. */
+class StoppedWhileQueued extends Error {
+  constructor(readonly reason: Error) {
+    super(`not sent: the run stopped early (${describeError(reason)})`);
+  }
+}
+
 function failedRow(change: Change, error: RowError): FailedRow {
   return { key: change.key, action: change.action, error };
 }
 
 function stopMessage(error: Error): string {
   if (error instanceof AuthError) return `stopped: the destination refused our credentials (${error.message}). Fix the connection's credentials and re-run; unsent rows stay pending`;
-  if (error instanceof QuotaExhaustedError) return `stopped: ${error.message}. Unsent rows stay pending and go out on the next run`;
-  return `stopped: ${error.message}. Unsent rows stay pending and go out on the next run`;
+  // Destination messages often end with a full stop of their own.
+  const reason = error.message.replace(/\.\s*$/, '');
+  if (error instanceof QuotaExhaustedError) return `stopped: ${reason}. Unsent rows stay pending and go out on the next run`;
+  return `stopped: ${reason}. Unsent rows stay pending and go out on the next run`;
 }
