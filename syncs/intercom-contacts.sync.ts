@@ -11,7 +11,8 @@ import { defineSync } from 'ebb';
 export default defineSync({
   source: {
     connection: 'warehouse',
-    query: "select customer_id, email, first_name || ' ' || last_name as full_name, plan, lifetime_value from customers",
+    // Only paying customers talk to support through Intercom.
+    query: "select customer_id, email, first_name || ' ' || last_name as full_name, plan, lifetime_value from customers where plan <> 'free'",
   },
   key: 'customer_id',
   destination: { connection: 'intercom', object: 'contacts', matchOn: 'external_id' },

@@ -43,6 +43,7 @@ const OPTIONS = {
   'requests-per-window': { type: 'string' },
   'window-ms': { type: 'string' },
   'daily-limit': { type: 'string' },
+  secret: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
   version: { type: 'boolean', default: false },
 } as const;
@@ -61,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   if (values.version) return io.out(EBB_VERSION), 0;
   if (values.help || !command) return io.out(HELP), command || values.help ? 0 : 1;
   const number = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number(text));
-  if (command === 'sandbox') return sandboxCommand(io, { names: rest, port: number(values.port, 0), requestsPerWindow: values['requests-per-window'], windowMs: values['window-ms'], dailyLimit: values['daily-limit'] });
+  if (command === 'sandbox') return sandboxCommand(io, { names: rest, port: number(values.port, 0), requestsPerWindow: values['requests-per-window'], windowMs: values['window-ms'], dailyLimit: values['daily-limit'], secret: values.secret });
 
   let project: Project | null = null;
   try {

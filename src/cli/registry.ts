@@ -1,6 +1,9 @@
 import type { ProjectKinds } from '../config/index.ts';
 import { hubspotConnector } from '../connectors/hubspot/index.ts';
+import { intercomConnector } from '../connectors/intercom/index.ts';
 import { memoryConnector } from '../connectors/memory/index.ts';
+import { webhookConnector } from '../connectors/webhook/index.ts';
+import { zendeskConnector } from '../connectors/zendesk/index.ts';
 import { duckdbSource } from '../sources/duckdb/index.ts';
 
 /**
@@ -14,5 +17,8 @@ export const builtInKinds: ProjectKinds = {
   connectors: {
     [memoryConnector.kind]: memoryConnector,
     [hubspotConnector.kind]: hubspotConnector,
+    [zendeskConnector.kind]: zendeskConnector,
+    [webhookConnector.kind]: webhookConnector,
+    [intercomConnector.kind]: intercomConnector,
   },
 };

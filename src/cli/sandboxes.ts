@@ -1,6 +1,9 @@
 import type { RunningSandbox } from '../sandbox/sandbox.ts';
 import { startHubspotSandbox } from '../sandbox/hubspot/index.ts';
+import { startIntercomSandbox } from '../sandbox/intercom/index.ts';
 import { startMemorySandbox } from '../sandbox/memory/index.ts';
+import { startWebhookReceiver } from '../sandbox/webhook/index.ts';
+import { startZendeskSandbox } from '../sandbox/zendesk/index.ts';
 
 /** Flags of `ebb sandbox`, as given (strings), for each sandbox to read what applies to it. */
 export interface SandboxFlags {
@@ -8,6 +11,8 @@ export interface SandboxFlags {
   requestsPerWindow?: string;
   windowMs?: string;
   dailyLimit?: string;
+  /** HMAC key of the webhook receiver (`--secret`, else EBB_WEBHOOK_SECRET). */
+  secret?: string;
 }
 
 const num = (text: string | undefined) => (text === undefined ? undefined : Number(text));
@@ -27,4 +32,20 @@ export const sandboxStarters: Record<string, (flags: SandboxFlags) => Promise<Ru
       ...(f.windowMs ? { windowMs: num(f.windowMs)! } : {}),
       ...(f.dailyLimit ? { dailyLimit: num(f.dailyLimit)! } : {}),
     }),
+  zendesk: (f) =>
+    startZendeskSandbox({
+      port: f.port,
+      email: process.env['ZENDESK_EMAIL'] ?? 'sync@example.com',
+      apiToken: process.env['ZENDESK_API_TOKEN'] ?? 'sandbox-zendesk-token',
+      ...(f.requestsPerWindow ? { requestsPerMinute: num(f.requestsPerWindow)! } : {}),
+      ...(f.windowMs ? { windowMs: num(f.windowMs)! } : {}),
+    }),
+  intercom: (f) =>
+    startIntercomSandbox({
+      port: f.port,
+      token: process.env['INTERCOM_TOKEN'] ?? 'sandbox-intercom-token',
+      ...(f.requestsPerWindow ? { requestsPer10s: num(f.requestsPerWindow)! } : {}),
+      ...(f.windowMs ? { windowMs: num(f.windowMs)! } : {}),
+    }),
+  webhook: (f) => startWebhookReceiver({ port: f.port, secret: f.secret ?? process.env['EBB_WEBHOOK_SECRET'] ?? 'sandbox-webhook-secret' }),
 };

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { describeError } from '../core/errors.ts';
-import type { ConnectionConfig, ResolvedSync, SyncMode } from '../core/sync.ts';
+import { isSecretRef, type ConnectionConfig, type ResolvedSync, type SyncMode } from '../core/sync.ts';
 import type { ConnectorDefinition, WriteOperation } from '../connectors/connector.ts';
 import type { SourceDefinition } from '../sources/source.ts';
 import { ConfigCodes, configError, didYouMean, listNames } from './diagnostics.ts';
@@ -15,6 +15,20 @@ export interface ProjectKinds {
 export function connectionOptions(connection: ConnectionConfig): Record<string, unknown> {
   const { kind: _kind, ...options } = connection;
   return options;
+}
+
+/**
+ * What kinds validate: secret references stand in as a placeholder string, because the secret's
+ * value is only known when a connection is opened; its presence is what can be checked now.
+ */
+export function optionsForValidation(connection: ConnectionConfig): Record<string, unknown> {
+  const substitute = (value: unknown): unknown => {
+    if (isSecretRef(value)) return `<env ${value.$env}>`;
+    if (Array.isArray(value)) return value.map(substitute);
+    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v)]));
+    return value;
+  };
+  return substitute(connectionOptions(connection)) as Record<string, unknown>;
 }
 
 /**
@@ -42,7 +56,7 @@ export function checkConnections(
       continue;
     }
     for (const definition of definitions) {
-      const problems = guarded(() => definition.validateOptions(connectionOptions(connection)));
+      const problems = guarded(() => definition.validateOptions(optionsForValidation(connection)));
       for (const problem of problems) {
         unusable.add(name);
         diagnostics.push(configError(ConfigCodes.INVALID_CONNECTION_OPTIONS, `${connection.kind} connection \`${name}\`: ${problem}`, { file, path: `connections.${name}` }));
@@ -104,7 +118,7 @@ function checkObject(
   if (!connector) return [];
   let operations: WriteOperation[];
   try {
-    operations = connector.capabilities(sync.destination.object, connectionOptions(connection)).operations;
+    operations = connector.capabilities(sync.destination.object, optionsForValidation(connection)).operations;
   } catch (error) {
     return [configError(ConfigCodes.UNKNOWN_OBJECT, `${connection.kind} connection \`${name}\` cannot write \`${sync.destination.object}\`: ${describeError(error)}`, where('destination.object'))];
   }

@@ -90,6 +90,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
           },
         });
         ctx.pacer.observe(response.rateLimit);
+        ctx.pacer.charge(response.calls);
         result.apiCalls += response.calls;
         await commitResults(planned, response.results, commit, result);
         events({ type: 'batch-committed', sync: sync.name, operation: planned.batch.operation, delivered: response.results.filter((r) => r.status === 'ok').length, failed: response.results.filter((r) => r.status === 'failed').length, calls: response.calls });
@@ -105,6 +106,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         const reason = error instanceof Error ? error : new Error(String(error));
         // Auth, quota and exhausted retries stop the sync: nothing else would get through either.
         stopReason ??= reason;
+        result.apiCalls += 1; // the refused call itself (a failed batch may have made more; at least this one)
         const rowError: RowError = { code: (reason as { code?: string }).code ?? 'FAILED', message: describeError(reason) };
         result.failed += planned.changes.length;
         await commit({ delivered: [], deleted: [], failed: planned.changes.map((c) => failedRow(c, rowError)) });

@@ -46,6 +46,15 @@ export class AccountPacer {
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
   }
 
+  /**
+   * A batch that took several calls (Intercom's one request per record, HubSpot's splitting of a
+   * rejected batch) spent several slots of the budget: push the next call back by the extra ones.
+   */
+  charge(calls: number): void {
+    if (calls <= 1) return;
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now()) + (calls - 1) * this.minTime();
+  }
+
   /** Slows down (never speeds up past the configured budget) when the destination reports a lower limit. */
   observe(observation: RateLimitObservation | undefined): void {
     if (!observation) return;

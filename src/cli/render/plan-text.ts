@@ -2,7 +2,7 @@ import type { Change } from '../../core/change.ts';
 import { formatDiagnostic } from '../../core/diagnostics.ts';
 import type { Plan, SyncPlan } from '../../core/plan.ts';
 import type { Value } from '../../core/values.ts';
-import { maskPlan } from './mask.ts';
+import { MASK, maskPlan } from './mask.ts';
 import type { Style } from './style.ts';
 
 export interface TextPlanOptions {
@@ -56,7 +56,12 @@ function renderChange(change: Change, style: Style): string[] {
   const width = Math.max(0, ...change.changedFields.map((f) => f.length));
   return [
     style.yellow(`  ~ ${change.key}`) + id,
-    ...change.changedFields.map((f) => style.yellow(`      ${f.padEnd(width)}  ${show(change.before?.[f] ?? null)} → ${show(change.after?.[f] ?? null)}`)),
+    ...change.changedFields.map((f) => {
+      const [before, after] = [show(change.before?.[f] ?? null), show(change.after?.[f] ?? null)];
+      // A masked field that changed would read "(sensitive)" → "(sensitive)": say what happened instead.
+      const text = before === after && before === JSON.stringify(MASK) ? '(sensitive value changed)' : `${before} → ${after}`;
+      return style.yellow(`      ${f.padEnd(width)}  ${text}`);
+    }),
   ];
 }
 
