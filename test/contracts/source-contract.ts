@@ -224,5 +224,17 @@ export function describeSourceContract(name: string, open: () => Promise<SourceH
       expect(error).toBeInstanceOf(SourceError);
       await own.close();
     });
+
+    it('fails a read cut short by close, so a partial result never looks complete', async () => {
+      const own = await open();
+      const iterator = own.session.read(own.seriesQuery(200_000), { batchSize: 100 })[Symbol.asyncIterator]();
+      expect(((await iterator.next()).value as Row[]).length).toBe(100);
+      await own.session.close();
+      const error = await readError(async () => {
+        for (let result = await iterator.next(); !result.done; result = await iterator.next());
+      });
+      expect(error).toBeInstanceOf(SourceError);
+      await own.close();
+    });
   });
 }

@@ -61,6 +61,7 @@ export class DuckDBSourceSession implements SourceSession {
       const reader = new ChunkRowReader(result);
       const batcher = new RowBatcher(options.batchSize);
       for (;;) {
+        this.assertOpen();
         let chunk;
         try {
           chunk = await deadline.run(() => result.fetchChunk());
@@ -68,7 +69,10 @@ export class DuckDBSourceSession implements SourceSession {
           throw deadline.explain(error, 'while streaming the query result');
         }
         if (!chunk || chunk.rowCount === 0) break;
-        for (const batch of batcher.push(reader.rows(chunk))) yield batch;
+        for (const batch of batcher.push(reader.rows(chunk))) {
+          this.assertOpen();
+          yield batch;
+        }
       }
       const last = batcher.flush();
       if (last) yield last;
@@ -102,12 +106,18 @@ export class DuckDBSourceSession implements SourceSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A read still streaming is interrupted rather than left computing on a closing connection.
+    if (this.busy) this.connection.interrupt();
     this.connection.closeSync();
     this.instance.closeSync();
   }
 
-  private claim(doing: string): void {
+  private assertOpen(doing = 'read'): void {
     if (this.closed) throw new SourceError(`cannot ${doing}: this DuckDB session is closed; open a new one`, { code: 'SOURCE_CLOSED' });
+  }
+
+  private claim(doing: string): void {
+    this.assertOpen(doing);
     if (this.busy) {
       throw new SourceError(
         `cannot ${doing} while another read is streaming on this DuckDB session; finish or break out of that read first, or open a second session`,

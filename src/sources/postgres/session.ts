@@ -80,6 +80,7 @@ export class PostgresSourceSession implements SourceSession {
       }
     } catch (error) {
       failed = true;
+      if (this.closed) throw new SourceError('the read stopped because this Postgres session was closed; open a new one', { cause: error, code: 'SOURCE_CLOSED' });
       throw postgresError(this.failure ?? error, 'while running the query');
     } finally {
       // After a server error pg-cursor has already re-synced the connection; closing then would

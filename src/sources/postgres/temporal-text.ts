@@ -1,9 +1,10 @@
-import { epochMillisFromParts, isoDateFromParts, isoTimestampFromEpochMillis } from '../normalise/temporal.ts';
+import { assembleTimestamp, epochMillisFromParts, isoDateFromParts, isoTimestampFromEpochMillis } from '../normalise/temporal.ts';
 
 /**
  * Postgres date/time text (the session runs with DateStyle ISO and TimeZone UTC, see session.ts)
  * in the canonical shapes of core/values.ts. The common case, a four-digit AD year printed in
- * UTC, is sliced into place; everything else (BC, five-digit years, offsets) goes through parts.
+ * UTC, is read digit by digit into the shared pieces of `assembleTimestamp` (no substrings kept
+ * alive); everything else (BC, five-digit years, offsets) goes through parts.
  */
 
 const TIMESTAMP_PATTERN = /^(\d+)-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?(?:([+-])(\d\d)(?::(\d\d))?(?::(\d\d))?)?( BC)?$/;
@@ -14,7 +15,7 @@ export function timestampFromText(text: string): string {
   // "2024-03-10 12:34:56" (19) up to "2024-03-10 12:34:56.789123" (26); " BC" years end in a letter.
   const length = text.length;
   if (length >= 19 && length <= 26 && text.charCodeAt(4) === 45 /* - */ && text.charCodeAt(10) === 32 && isDigit(text.charCodeAt(length - 1))) {
-    return `${text.slice(0, 10)}T${text.slice(11, 19)}.${millisOf(text, 19)}Z`;
+    return fastTimestamp(text, length);
   }
   return timestampFromParts(text);
 }
@@ -23,7 +24,7 @@ export function timestampFromText(text: string): string {
 export function timestamptzFromText(text: string): string {
   const length = text.length;
   if (length >= 22 && length <= 29 && text.endsWith('+00') && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 32) {
-    return `${text.slice(0, 10)}T${text.slice(11, 19)}.${millisOf(text.slice(0, length - 3), 19)}Z`;
+    return fastTimestamp(text, length - 3);
   }
   return timestampFromParts(text);
 }
@@ -48,9 +49,27 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-function millisOf(text: string, dotIndex: number): string {
-  if (text.length <= dotIndex) return '000';
-  return text.slice(dotIndex + 1, dotIndex + 4).padEnd(3, '0');
+/** "YYYY-MM-DD HH:MM:SS[.ffffff]" ending at `end`, validated by the callers' shape checks. */
+function fastTimestamp(text: string, end: number): string {
+  const secondOfDay = twoDigits(text, 11) * 3600 + twoDigits(text, 14) * 60 + twoDigits(text, 17);
+  let millis = 0;
+  for (let index = 20; index < 23; index++) millis = millis * 10 + (index < end ? text.charCodeAt(index) - 48 : 0);
+  return assembleTimestamp(datePrefixOf(text), secondOfDay, millis);
+}
+
+function twoDigits(text: string, index: number): number {
+  return (text.charCodeAt(index) - 48) * 10 + text.charCodeAt(index + 1) - 48;
+}
+
+// Rows of one batch mostly share dates, so the last date prefix is remembered.
+let lastDate = '\0';
+let lastDatePrefix = '';
+function datePrefixOf(text: string): string {
+  if (!text.startsWith(lastDate)) {
+    lastDate = text.slice(0, 10);
+    lastDatePrefix = `${lastDate}T`;
+  }
+  return lastDatePrefix;
 }
 
 function astronomicalYear(year: number, bc: boolean): number {
