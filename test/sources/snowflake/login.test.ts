@@ -17,15 +17,15 @@ describe('Snowflake source: logging in', () => {
     keys.cleanup();
   });
 
-  it('logs in with a password and runs a query in the configured context', async () => {
+  it('logs in with a password, runs a query, and closes the server-side session', async () => {
+    const before = { ...emulator.counters };
     const session = await openSource(passwordOptions(emulator));
-    try {
-      const batches = await readAll(session, 'SELECT 42 AS answer');
-      expect(batches).toEqual([[{ answer: 42 }]]);
-      expect(emulator.counters.logins).toBeGreaterThanOrEqual(1);
-    } finally {
-      await session.close();
-    }
+    const batches = await readAll(session, 'SELECT 42 AS answer');
+    await session.close();
+    await session.close();
+    expect(batches).toEqual([[{ answer: 42 }]]);
+    expect(emulator.counters.logins - before.logins).toBe(1);
+    expect(emulator.counters.sessionsClosed - before.sessionsClosed).toBe(1);
   });
 
   it('logs in with an encrypted key pair (JWT signed by the key, verified against the registered public key)', async () => {

@@ -33,8 +33,9 @@ export function requestHandler(state: EmulatorState) {
 }
 
 async function route(state: EmulatorState, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', state.baseUrl);
-  // A trailing slash on accessUrl makes the driver request `//session/...` (spec §1.1).
+  // A trailing slash on accessUrl makes the driver request `//session/...` (spec §1.1); collapse it
+  // before parsing, or `//session` would read as a protocol-relative URL to a host named "session".
+  const url = new URL((request.url ?? '/').replace(/^\/{2,}/, '/'), state.baseUrl);
   const path = url.pathname.replace(/\/{2,}/g, '/');
   const chunk = request.method === 'GET' ? CHUNK_PATH.exec(path) : null;
   if (chunk) {
