@@ -1,4 +1,5 @@
 import type { RowError } from '../core/errors.ts';
+import type { SyncMode } from '../core/sync.ts';
 import type { Row } from '../core/values.ts';
 
 /**
@@ -93,6 +94,17 @@ export interface ConnectorSession {
   close(): Promise<void>;
 }
 
+/** What `ebb validate --remote` checks a sync's mapping against. */
+export interface MappingCheck {
+  /** The object's fields, from `session.describe`. */
+  fields: RemoteField[];
+  mapping: { to: string; from: string }[];
+  matchOn: string;
+  mode: SyncMode;
+  /** Warehouse type name per model column, when the source can describe the query. */
+  columnTypes: Record<string, string>;
+}
+
 export interface ConnectorContext {
   rootDir: string;
   /**
@@ -116,4 +128,9 @@ export interface ConnectorDefinition {
    */
   accountKey(options: Record<string, unknown>): string;
   open(options: Record<string, unknown>, context: ConnectorContext): Promise<ConnectorSession>;
+  /**
+   * Destination-specific mapping rules (field types, what may serve as the match key); one message per
+   * problem. Without it, validate checks only that mapped fields exist and are writable.
+   */
+  checkMapping?(check: MappingCheck): string[];
 }

@@ -21,13 +21,28 @@ export async function validateCommand(io: CliIo, project: Project, flags: { remo
   return problems > 0 ? 1 : 0;
 }
 
+/** The model's column types, when the source can describe its query without reading rows. */
+async function columnTypes(project: Project, sync: ResolvedSync): Promise<Record<string, string>> {
+  const source = await project.openSource(sync.source.connection);
+  try {
+    if (!source.describe) return {};
+    return Object.fromEntries((await source.describe(sync.source.query)).map((c) => [c.name, c.type]));
+  } finally {
+    await source.close();
+  }
+}
+
 async function remoteProblems(project: Project, sync: ResolvedSync): Promise<string[]> {
   try {
     const { definition, options } = project.connection(sync.destination.connection);
     const session = await definition.open(options, { rootDir: project.config.rootDir });
     try {
       if (!session.describe) return [];
-      const fields = new Map((await session.describe(sync.destination.object)).map((f) => [f.name, f]));
+      const described = await session.describe(sync.destination.object);
+      if (definition.checkMapping) {
+        return definition.checkMapping({ fields: described, mapping: sync.mapping, matchOn: sync.destination.matchOn, mode: sync.mode, columnTypes: await columnTypes(project, sync) });
+      }
+      const fields = new Map(described.map((f) => [f.name, f]));
       const problems: string[] = [];
       for (const m of sync.mapping) {
         const field = fields.get(m.to);

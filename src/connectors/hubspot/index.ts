@@ -1,4 +1,5 @@
 import type { ConnectorDefinition } from '../connector.ts';
+import { checkMapping } from './check-mapping.ts';
 import { hubspotCapabilities } from './objects.ts';
 import { hubspotAccountKey, hubspotOptionProblems, parseHubspotOptions } from './options.ts';
 import { HubspotSession } from './session.ts';
@@ -27,4 +28,5 @@ export const hubspotConnector: ConnectorDefinition = {
     const client = new Client({ accessToken: parsed.accessToken, basePath: parsed.baseUrl });
     return new HubspotSession(client, parsed);
   },
+  checkMapping: (check) => checkMapping(check.fields, check.mapping, check.matchOn, check.columnTypes),
 };
