@@ -5,7 +5,8 @@ import type { Row } from '../../core/values.ts';
 import { assertReadOptions, RowBatcher } from '../normalise/batches.ts';
 import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
 import { ChunkRowReader } from './chunk-rows.ts';
-import { duckdbError, duckdbTimeoutError } from './errors.ts';
+import { Deadline } from './deadline.ts';
+import { duckdbError } from './errors.ts';
 import { IN_MEMORY, type ResolvedDuckDBOptions } from './options.ts';
 
 /**
@@ -125,51 +126,5 @@ export class DuckDBSourceSession implements SourceSession {
       );
     }
     this.busy = true;
-  }
-}
-
-/**
- * `timeoutMs` bounds the whole read, as Postgres' statement_timeout does for a cursor: DuckDB
- * work in flight is interrupted when the time is up, and no further chunk is fetched after it.
- */
-class Deadline {
-  private readonly endsAt: number | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private expired = false;
-
-  constructor(
-    private readonly connection: DuckDBConnection,
-    private readonly timeoutMs: number | undefined,
-  ) {
-    this.endsAt = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
-  }
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.endsAt === undefined) return work();
-    const remaining = this.endsAt - Date.now();
-    if (remaining <= 0) {
-      this.expired = true;
-      throw new Error('deadline passed before the next chunk was fetched');
-    }
-    this.timer = setTimeout(() => {
-      this.expired = true;
-      this.connection.interrupt();
-    }, remaining);
-    try {
-      return await work();
-    } finally {
-      this.clear();
-    }
-  }
-
-  explain(error: unknown, doing: string): SourceError {
-    if (error instanceof SourceError) return error;
-    if (this.expired) return duckdbTimeoutError(this.timeoutMs ?? 0, error);
-    return duckdbError(error, doing);
-  }
-
-  clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
   }
 }

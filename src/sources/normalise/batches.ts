@@ -35,7 +35,10 @@ export class RowBatcher {
 
   constructor(private readonly batchSize: number) {}
 
-  /** Adds rows and returns every batch that became full. */
+  /**
+   * Adds rows and returns every batch that became full. Takes ownership of `rows`: an array of
+   * exactly `batchSize` rows arriving on an empty batcher is passed on as it is, uncopied.
+   */
   push(rows: readonly Row[]): Row[][] {
     const full: Row[][] = [];
     let offset = 0;

@@ -12,6 +12,5 @@ export type RowFactory = (columns: readonly (readonly Value[])[], index: number)
  */
 export function createRowFactory(names: readonly string[]): RowFactory {
   const properties = names.map((name, column) => `${JSON.stringify(name)}: columns[${column}][index]`);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from escaped names only
   return new Function('columns', 'index', `return { ${properties.join(', ')} };`) as RowFactory;
 }
