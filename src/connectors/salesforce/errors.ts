@@ -16,9 +16,26 @@ const CONCURRENCY_BACKOFF_MS = 5_000;
 const TRANSIENT_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
 const AUTH_CODES = new Set(['INSUFFICIENT_ACCESS', 'API_DISABLED_FOR_ORG', 'API_CURRENTLY_DISABLED', 'INVALID_AUTH_HEADER', 'INVALID_SESSION_ID', 'INVALID_OPERATION_WITH_EXPIRED_PASSWORD']);
 
+/**
+ * Salesforce's own error code. When a call asked jsforce for a text body (the bulk CSV files), jsforce
+ * does not parse a JSON error either and reports `ERROR_HTTP_<status>` with the raw JSON as message.
+ */
 export function errorCodeOf(error: unknown): string | undefined {
   const e = error as ApiErrorLike | null;
-  return e?.errorCode ?? undefined;
+  const code = e?.errorCode ?? undefined;
+  if (code === undefined || !/^ERROR_HTTP_\d{3}$/.test(code)) return code;
+  return embeddedError(e?.message)?.errorCode ?? code;
+}
+
+function embeddedError(message: string | undefined): { errorCode?: string; message?: string } | undefined {
+  if (!message?.startsWith('[')) return undefined;
+  try {
+    const parsed = JSON.parse(message) as Array<{ errorCode?: unknown; message?: unknown }>;
+    const first = parsed[0];
+    return typeof first?.errorCode === 'string' ? { errorCode: first.errorCode, ...(typeof first.message === 'string' ? { message: first.message } : {}) } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isInvalidSession(error: unknown): boolean {
@@ -27,15 +44,16 @@ export function isInvalidSession(error: unknown): boolean {
 
 /** REQUEST_LIMIT_EXCEEDED means either the daily allocation (stop) or concurrent long-running calls (slow down). */
 export function isConcurrencyLimit(error: unknown): boolean {
-  return errorCodeOf(error) === 'REQUEST_LIMIT_EXCEEDED' && /concurrent/i.test(describeError(error));
+  return errorCodeOf(error) === 'REQUEST_LIMIT_EXCEEDED' && /concurrent/i.test(embeddedError((error as ApiErrorLike).message)?.message ?? describeError(error));
 }
 
 /** Turns what jsforce threw for a whole call into the engine's error types. */
 export function classifySalesforceError(error: unknown, what: string): Error {
   if (error instanceof EbbError) return error;
   const e = (error ?? {}) as ApiErrorLike;
-  const code = e.errorCode;
-  const message = `Salesforce ${what} failed: ${code ? `${code}: ` : ''}${describeError(error)}`;
+  const code = errorCodeOf(error);
+  const detail = code !== e.errorCode ? (embeddedError(e.message)?.message ?? describeError(error)) : describeError(error);
+  const message = `Salesforce ${what} failed: ${code ? `${code}: ` : ''}${detail}`;
   if (code === 'REQUEST_LIMIT_EXCEEDED') {
     if (isConcurrencyLimit(error)) {
       return new RateLimitedError(CONCURRENCY_BACKOFF_MS, `${message} — too many long-running requests in flight for this org; lower maxConcurrent if this repeats`, { cause: error });

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { isSecretRef } from '../../core/sync.ts';
 import type { ConnectorDefinition, ObjectCapabilities } from '../connector.ts';
 import { COLLECTION_MAX } from './collections.ts';
 import { checkObjectName } from './objects.ts';
-import { DEFAULT_LOGIN_URL, instanceUrlOf, salesforceOptions, validateSalesforceOptions } from './options.ts';
+import { DEFAULT_LOGIN_URL, salesforceOptions, validateSalesforceOptions } from './options.ts';
 import { openSalesforceSession } from './session.ts';
 
 export { checkMapping, type MappingTargets, type SalesforceField } from './describe.ts';
@@ -15,6 +16,12 @@ export const BULK_MAX_BATCH = 10_000;
 
 function hash(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 12);
+}
+
+/** Options may still hold unresolved `env()` references here; the variable's name then identifies the value. */
+function plain(value: unknown): string | undefined {
+  if (isSecretRef(value)) return `$env:${value.$env}`;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -45,9 +52,8 @@ export const salesforceConnector: ConnectorDefinition = {
     return { requests: o.requestsPerSecond ?? 25, windowMs: 1_000, maxConcurrent: o.maxConcurrent ?? 10 };
   },
   accountKey(options) {
-    const o = salesforceOptions(options);
-    const host = instanceUrlOf(o) ?? (o.loginUrl ?? DEFAULT_LOGIN_URL).replace(/\/+$/, '');
-    const who = o.username ?? hash(o.refreshToken ?? o.accessToken ?? o.clientId ?? '');
+    const host = (plain(options['instanceUrl']) ?? plain(options['baseUrl']) ?? plain(options['loginUrl']) ?? DEFAULT_LOGIN_URL).replace(/\/+$/, '');
+    const who = plain(options['username']) ?? hash(plain(options['refreshToken']) ?? plain(options['accessToken']) ?? plain(options['clientId']) ?? '');
     return `salesforce:${host}:${who}`;
   },
   open: (options, context) => openSalesforceSession(salesforceOptions(options), context),

@@ -83,12 +83,15 @@ const NUMBERS: Array<[keyof SalesforceOptions, number, number]> = [
   ['budgetRecheckMs', 0, 24 * 3_600_000],
 ];
 
+/** Config validation passes unresolved `env()` secrets as `<env NAME>`: present, value unknown yet. */
+const SECRET_PLACEHOLDER = /^<env [^>]+>$/;
+
 export function validateSalesforceOptions(options: Record<string, unknown>): string[] {
   const o = salesforceOptions(options);
   const problems: string[] = [];
   for (const name of ['instanceUrl', 'baseUrl', 'loginUrl', 'httpProxy'] as const) {
     const value = o[name];
-    if (value !== undefined && (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value))) {
+    if (value !== undefined && (typeof value !== 'string' || !(/^https?:\/\/[^/]/.test(value) || SECRET_PLACEHOLDER.test(value)))) {
       problems.push(`${name} must be an http(s) URL, e.g. https://acme.my.salesforce.com`);
     }
   }

@@ -14,6 +14,8 @@ export interface SalesforceKnobs {
   dailyAllocation: number;
   /** A token stops working after this many API calls (401 INVALID_SESSION_ID); null = never. */
   tokenTtlQueries: number | null;
+  /** One-shot: when a request to this endpoint (a stats label, e.g. `PUT /jobs/ingest/{id}/batches`) arrives, every session expires first. */
+  expireSessionsAt: string | null;
   /** Every API call is refused with 401 INVALID_SESSION_ID, fresh tokens included. */
   rejectAllSessions: boolean;
   /** The next N API calls answer 500 UNKNOWN_EXCEPTION. */
@@ -44,6 +46,7 @@ export function defaultKnobs(): SalesforceKnobs {
   return {
     dailyAllocation: 100_000,
     tokenTtlQueries: null,
+    expireSessionsAt: null,
     rejectAllSessions: false,
     failNextCalls: 0,
     concurrencyLimitNextCalls: 0,

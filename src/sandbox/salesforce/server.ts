@@ -26,7 +26,7 @@ export interface SalesforceSandboxOptions extends SandboxListenOptions, Partial<
 
 export interface SalesforceSandbox extends RunningSandbox {
   knobs: SalesforceKnobs;
-  /** The pre-issued access token. */
+  /** The pre-issued access token (valid again after `reset()`). */
   accessToken: string;
   /** Stored records of an sObject, each with its `Id`. */
   records(object: string): Row[];
@@ -108,6 +108,10 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     const body = await readText(req);
     const routed = routeApi({ method: req.method ?? 'GET', path, version, query: url.searchParams, body }, { collections, bulk, limits });
     stats.requests[routed.endpoint] = (stats.requests[routed.endpoint] ?? 0) + 1;
+    if (knobs.expireSessionsAt === routed.endpoint) {
+      knobs.expireSessionsAt = null;
+      sessions.expireAll();
+    }
     let reply = gate(req.headers.authorization);
     if (!reply) {
       try {
@@ -138,6 +142,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     registerClient: (client) => oauth.register(client),
     reset: () => {
       store.clear();
+      sessions.register(accessToken);
       used = 0;
       stats = emptyStats(oauth.grants);
     },

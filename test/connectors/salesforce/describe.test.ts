@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkMapping, type SalesforceField, type SalesforceSession } from '../../../src/connectors/salesforce/index.ts';
+import { startSalesforceSandbox, type SalesforceSandbox } from '../../../src/sandbox/salesforce/index.ts';
+import { openSession, tokenOptions } from './helpers.ts';
+
+let sandbox: SalesforceSandbox;
+let session: SalesforceSession;
+let account: SalesforceField[];
+
+beforeAll(async () => {
+  sandbox = await startSalesforceSandbox();
+  session = await openSession(tokenOptions(sandbox));
+  account = await session.describe('Account');
+});
+afterAll(async () => {
+  await session.close();
+  await sandbox.close();
+});
+
+const example = { External_Id__c: 'company_id', Name: 'name', Website: 'domain', Industry: 'industry', NumberOfEmployees: 'employees' };
+
+describe('describe', () => {
+  it('lists fields with writability and External IDs from jsforce describe', () => {
+    const byName = new Map(account.map((f) => [f.name, f]));
+    expect(byName.get('External_Id__c')).toMatchObject({ type: 'string', writable: true, unique: true, externalId: true });
+    expect(byName.get('Name')).toMatchObject({ writable: true, unique: false, requiredOnCreate: true });
+    expect(byName.get('CreatedDate')).toMatchObject({ writable: false, createable: false, updateable: false });
+    expect(byName.get('NumberOfEmployees')!.type).toBe('int');
+  });
+
+  it('describes custom objects too', async () => {
+    const fields = await session.describe('Customer__c');
+    expect(fields.filter((f) => f.unique).map((f) => f.name)).toEqual(['Customer_Key__c']);
+  });
+});
+
+describe('checkMapping', () => {
+  it('accepts the example accounts sync', () => {
+    expect(checkMapping(account, example, 'External_Id__c', 'upsert')).toEqual([]);
+  });
+
+  it('names unknown fields (with a case hint), read-only fields, a non-External-ID matchOn and unmapped required fields', () => {
+    const problems = checkMapping(account, { External_Id__c: 'id', website: 'domain', CreatedDate: 'created', Nmae: 'name' }, 'Website', 'upsert');
+    expect(problems).toEqual([
+      'mapped field "website" is not a field of this object; did you mean "Website"? API names are case-sensitive',
+      'field "CreatedDate" cannot be set when creating a record (not createable), which upsert mode needs; remove it from the mapping or check the integration user\'s field permissions',
+      'field "CreatedDate" cannot be updated (not updateable), which upsert mode needs; remove it from the mapping or check the integration user\'s field permissions',
+      'mapped field "Nmae" is not a field of this object; check its API name (custom fields end in __c)',
+      'matchOn "Website" is not an External ID field, so Salesforce cannot upsert by it; mark it External ID (Setup → Object Manager → Fields) or match on another field',
+      'field "Name" is required to create a record but is not mapped',
+    ]);
+  });
+
+  it('asks only what each mode needs', () => {
+    // update mode addresses by stored Id: matchOn need not be an External ID, required fields need not be mapped.
+    expect(checkMapping(account, { Website: 'domain' }, 'Website', 'update')).toEqual([]);
+    expect(checkMapping(account, [{ to: 'Website' }], 'External_Id__c', 'create')).toEqual(['field "Name" is required to create a record but is not mapped']);
+  });
+});
