@@ -6,6 +6,8 @@ const AUTH_CODES = new Set(['390100', '390101', '390102', '390144', '390303', '3
 /** The driver's "could not connect" codes (HTTP layer after its retries). */
 const NETWORK_CODES = new Set(['401001', '402001']);
 const NETWORK_CAUSES = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket hang up/i;
+/** The session is gone for good: token invalid, session deleted, master token expired, connection terminated. */
+const SESSION_GONE_CODES = new Set(['390104', '390111', '390114', '407002']);
 /** Snowflake's "statement reached its timeout" and "execution canceled". */
 const TIMEOUT_CODES = new Set(['000630', '000604']);
 
@@ -51,6 +53,12 @@ export function queryError(error: unknown, options: SnowflakeOptions): SourceErr
   const driver = (error ?? {}) as DriverError;
   const code = String(driver.code ?? '');
   if (isNetworkFailure(driver)) return unreachable(error, options);
+  if (SESSION_GONE_CODES.has(code)) {
+    return new SourceError(
+      `the Snowflake session ended and could not be renewed: ${describeError(error)} (${code}).\nHint: run again; a new session logs in afresh.`,
+      { code: 'SOURCE_CONNECTION', cause: error },
+    );
+  }
   const sqlState = driver.sqlState === undefined ? undefined : String(driver.sqlState);
   const queryId = driver.data?.queryId === undefined ? undefined : String(driver.data.queryId);
   if (!/^\d{6}$/.test(code) || code.startsWith('40')) {

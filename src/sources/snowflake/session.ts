@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import { SourceError } from '../../core/errors.ts';
 import type { Row } from '../../core/values.ts';
@@ -9,6 +10,8 @@ import { executeStreaming, queryTagFor } from './statement.ts';
 
 export class SnowflakeSourceSession implements SourceSession {
   private closed = false;
+  /** Row streams of reads in progress, so close() can stop them. */
+  private readonly streams = new Set<Readable>();
 
   constructor(
     private readonly connection: Connection,
@@ -26,6 +29,7 @@ export class SnowflakeSourceSession implements SourceSession {
     }
     const toRow = rowBuilder(statement);
     const stream = statement.streamRows();
+    this.streams.add(stream);
     let batch: Row[] = [];
     try {
       // Async iteration pulls one row at a time: while the consumer holds a yielded batch nothing is
@@ -43,8 +47,11 @@ export class SnowflakeSourceSession implements SourceSession {
       throw queryError(error, this.options);
     } finally {
       // Reached when the consumer stops early too: drop buffered rows and stop chunk downloads.
+      this.streams.delete(stream);
       if (!stream.destroyed) stream.destroy();
     }
+    // Chunk downloads need no session, so a stream could otherwise run to its end after close().
+    if (this.closed) throw closedDuringRead();
     if (batch.length > 0) yield batch;
   }
 
@@ -61,6 +68,9 @@ export class SnowflakeSourceSession implements SourceSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A read cut short must fail, never end quietly as if its partial result were complete.
+    for (const stream of this.streams) stream.destroy(closedDuringRead());
+    this.streams.clear();
     await new Promise<void>((resolve) => {
       // A session that is already gone server-side (expired, terminated) counts as closed.
       this.connection.destroy(() => resolve());
@@ -70,6 +80,10 @@ export class SnowflakeSourceSession implements SourceSession {
   private assertOpen(doing: string): void {
     if (this.closed) throw new SourceError(`cannot ${doing}: this Snowflake session is closed; open a new one`, { code: 'SOURCE_CLOSED' });
   }
+}
+
+function closedDuringRead(): SourceError {
+  return new SourceError('the Snowflake session was closed while a read was streaming; its result is incomplete', { code: 'SOURCE_CLOSED' });
 }
 
 /** Builds row objects by column name, refusing queries whose columns share a name. */

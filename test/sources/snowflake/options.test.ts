@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { snowflakeSource } from '../../../src/sources/snowflake/index.ts';
 
@@ -43,5 +44,10 @@ describe('Snowflake source: connection options', () => {
       code: 'SOURCE_INVALID_OPTIONS',
       message: expect.stringContaining('set one way to log in'),
     });
+  });
+
+  it('never loads snowflake-sdk for importing, validating, or refusing options (it probes cloud metadata on load)', () => {
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((path) => path.includes('/snowflake-sdk/'));
+    expect(loaded).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ export interface EmulatorOptions {
 
 /** Behaviour tests switch on and off while the emulator runs. */
 export interface EmulatorKnobs {
-  /** A session token answers this many query-requests, then the next one gets 390112 (session expired). */
+  /** A session token answers this many query-requests (at least 1), then the next one gets 390112 (session expired). */
   expireSessionAfterQueries?: number;
   /** Every query takes at least this long (drives the 333333 path and statement timeouts). */
   slowQueryMs?: number;
