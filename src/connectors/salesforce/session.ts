@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce';
+import { TerminalError } from '../../core/errors.ts';
 import type { Batch, BatchResult, ConnectorContext, ConnectorSession, RateLimitObservation } from '../connector.ts';
 import { createAuthenticator, type OAuth2Factory } from './auth.ts';
 import { OrgBudget } from './budget.ts';
@@ -8,7 +9,6 @@ import { applyCollections, COLLECTION_MAX } from './collections.ts';
 import { describeObject, type SalesforceField } from './describe.ts';
 import { checkObjectName } from './objects.ts';
 import { DEFAULT_API_VERSION, authMode, instanceUrlOf, type SalesforceOptions } from './options.ts';
-import { TerminalError } from '../../core/errors.ts';
 
 export interface SalesforceSession extends ConnectorSession {
   describe(object: string): Promise<SalesforceField[]>;
