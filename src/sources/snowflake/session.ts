@@ -25,8 +25,9 @@ export class SnowflakeSourceSession implements SourceSession {
     try {
       statement = await executeStreaming(this.connection, query, { queryTag: queryTagFor(options.queryTag), timeoutMs: options.timeoutMs });
     } catch (error) {
-      throw queryError(error, this.options);
+      throw this.closed ? closedDuringRead() : queryError(error, this.options);
     }
+    if (this.closed) throw closedDuringRead();
     const toRow = rowBuilder(statement);
     const stream = statement.streamRows();
     this.streams.add(stream);
