@@ -23,6 +23,8 @@ export interface SyncApplyContext {
   runId: string;
   holder: string;
   lockTtlMs: number;
+  /** Once aborted, no further batch is sent; unsent changes stay pending, not failed. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -38,6 +40,8 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
   let serial = plan.base.serial;
   let commits: Promise<void> = Promise.resolve();
   let stopReason: Error | null = null;
+  let unsent = 0;
+  const stopRequested = () => ctx.signal?.aborted === true;
 
   const commit = (batch: Omit<CommitBatch, 'expectedSerial' | 'sync' | 'runId' | 'lineage' | 'definitionHash'>): Promise<void> => {
     // Commits are chained so each one expects exactly the serial the previous one produced.
@@ -57,6 +61,11 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       const worker = async () => {
         for (let next = queue.shift(); next; next = queue.shift()) {
           if (stopReason instanceof StalePlanError) return; // nothing more may be committed under this plan
+          if (stopRequested()) {
+            // A requested stop is not a failure: these rows stay pending and the next run sends them.
+            unsent += next.changes.length;
+            continue;
+          }
           if (stopReason) {
             await recordUnsent(next, stopReason);
             continue;
@@ -80,6 +89,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         const send = () => {
           // Another batch stopped the run while this one waited its turn in the pacer: don't send it.
           if (stopReason) throw new StoppedWhileQueued(stopReason);
+          if (stopRequested()) throw new StoppedWhileQueued(new StopRequested());
           return session.applyBatch(planned.batch);
         };
         const response = await sendWithRetry(send, ctx.pacer, ctx.clock, ctx.retry, {
@@ -96,7 +106,8 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         events({ type: 'batch-committed', sync: sync.name, operation: planned.batch.operation, delivered: response.results.filter((r) => r.status === 'ok').length, failed: response.results.filter((r) => r.status === 'failed').length, calls: response.calls });
       } catch (error) {
         if (error instanceof StoppedWhileQueued) {
-          if (!(error.reason instanceof StalePlanError)) await recordUnsent(planned, error.reason);
+          if (error.reason instanceof StopRequested) unsent += planned.changes.length;
+          else if (!(error.reason instanceof StalePlanError)) await recordUnsent(planned, error.reason);
           return;
         }
         if (error instanceof StalePlanError) {
@@ -121,9 +132,13 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
     await session.close();
   }
 
+  if (unsent > 0) result.unsent = unsent;
   if (stopReason) {
     result.status = result.delivered > 0 ? 'partial' : 'failed';
     result.message = stopMessage(stopReason);
+  } else if (unsent > 0) {
+    result.status = 'partial';
+    result.message = `stopped on request after the batches in flight: ${unsent} change(s) not sent stay pending and go out on the next run`;
   } else if (result.failed > 0) {
     result.status = 'partial';
     result.message = `${result.failed} row(s) rejected by the destination; see \`ebb errors ${sync.name}\``;
@@ -156,6 +171,13 @@ async function commitResults(
   result.delivered += delivered.length + deleted.length;
   result.failed += failed.length;
   await commit({ delivered, deleted, failed });
+}
+
+/** The caller asked the apply to stop (AbortSignal): not an error of the destination or the rows. */
+class StopRequested extends Error {
+  constructor() {
+    super('a stop was requested');
+  }
 }
 
 /** Raised instead of sending a batch that was still queued when the run stopped. */

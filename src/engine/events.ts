@@ -27,6 +27,8 @@ export interface SyncApplyResult {
   apiCalls: number;
   rateLimited: number;
   message: string | null;
+  /** Changes not sent because a stop was requested; they stay pending (not failed). */
+  unsent?: number;
 }
 
 export type EventSink = (event: EngineEvent) => void;

@@ -31,6 +31,16 @@ export interface ApplyDependencies {
   events?: EventSink;
   retry?: RetryPolicy;
   lockTtlMs?: number;
+  /**
+   * Cooperative stop (e.g. SIGTERM in the scheduler): once aborted, no further batch is sent; batches
+   * already in flight finish and commit, and unsent changes stay pending (not recorded as failures).
+   */
+  signal?: AbortSignal;
+  /**
+   * Lock holder id the caller already holds the sync's lock under (the scheduler locks a sync around
+   * plan + apply, so no other process slips in between); the executor re-acquires it as its own.
+   */
+  lockHolder?: string;
 }
 
 export interface ApplyOptions {
@@ -70,9 +80,10 @@ async function applySyncPlan(
   if (syncPlan.errored) return skipped('the plan has errors for this sync; fix them and re-run `ebb plan`', 'failed');
   if (syncPlan.changes.length === 0) return skipped('no changes');
   if (syncPlan.blocked && !options.allowDeletes) return skipped(`blocked: ${syncPlan.blocked.message}`, 'failed');
+  if (deps.signal?.aborted) return skipped('stopped before it started (shutdown requested); its changes stay pending');
 
   const sync = deps.syncs.get(syncPlan.sync);
-  const holder = lockHolderId(runId);
+  const holder = deps.lockHolder ?? lockHolderId(runId);
   const lockTtlMs = deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
   try {
     const lock = await deps.store.acquireLock({ sync: syncPlan.sync, holder, ttlMs: lockTtlMs, holderIsDead: isHolderDead });
@@ -106,6 +117,7 @@ async function applySyncPlan(
         runId,
         holder,
         lockTtlMs,
+        ...(deps.signal ? { signal: deps.signal } : {}),
       });
     } catch (error) {
       result = { sync: current.name, runId, status: 'failed', planned: syncPlan.changes.length, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
