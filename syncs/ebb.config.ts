@@ -13,6 +13,7 @@ export default defineConfig({
     warehouse: { kind: 'duckdb', path: '.ebb/demo.duckdb' },
     hubspot: { kind: 'hubspot', accessToken: env('HUBSPOT_TOKEN'), baseUrl: sandbox('hubspot', 4010), requestsPer10s: 100 },
     zendesk: { kind: 'zendesk', baseUrl: sandbox('zendesk', 4030), email: 'sync@example.com', apiToken: env('ZENDESK_API_TOKEN'), requestsPerMinute: 400 },
+    salesforce: { kind: 'salesforce', instanceUrl: sandbox('salesforce', 4020), accessToken: env('SALESFORCE_ACCESS_TOKEN') },
     intercom: { kind: 'intercom', accessToken: env('INTERCOM_TOKEN'), baseUrl: sandbox('intercom', 4040) },
   },
   defaults: { mode: 'upsert', deletes: { maxDeletePercent: 20, blockWhenModelEmpty: true } },

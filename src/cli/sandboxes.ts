@@ -2,6 +2,7 @@ import type { RunningSandbox } from '../sandbox/sandbox.ts';
 import { startHubspotSandbox } from '../sandbox/hubspot/index.ts';
 import { startIntercomSandbox } from '../sandbox/intercom/index.ts';
 import { startMemorySandbox } from '../sandbox/memory/index.ts';
+import { startSalesforceSandbox } from '../sandbox/salesforce/index.ts';
 import { startWebhookReceiver } from '../sandbox/webhook/index.ts';
 import { startZendeskSandbox } from '../sandbox/zendesk/index.ts';
 
@@ -46,6 +47,12 @@ export const sandboxStarters: Record<string, (flags: SandboxFlags) => Promise<Ru
       token: process.env['INTERCOM_TOKEN'] ?? 'sandbox-intercom-token',
       ...(f.requestsPerWindow ? { requestsPer10s: num(f.requestsPerWindow)! } : {}),
       ...(f.windowMs ? { windowMs: num(f.windowMs)! } : {}),
+    }),
+  salesforce: (f) =>
+    startSalesforceSandbox({
+      port: f.port,
+      accessToken: process.env['SALESFORCE_ACCESS_TOKEN'] ?? 'sandbox-salesforce-token',
+      ...(f.dailyLimit ? { dailyAllocation: num(f.dailyLimit)! } : {}),
     }),
   webhook: (f) => startWebhookReceiver({ port: f.port, secret: f.secret ?? process.env['EBB_WEBHOOK_SECRET'] ?? 'sandbox-webhook-secret' }),
 };

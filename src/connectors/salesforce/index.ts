@@ -6,6 +6,7 @@ import { checkObjectName } from './objects.ts';
 import { DEFAULT_LOGIN_URL, salesforceOptions, validateSalesforceOptions } from './options.ts';
 import { openSalesforceSession } from './session.ts';
 
+import { checkMapping } from './describe.ts';
 export { checkMapping, type MappingTargets, type SalesforceField } from './describe.ts';
 export { isRetryableRowError, RETRYABLE_ROW_CODES, type SalesforceRowError } from './row-errors.ts';
 export type { SalesforceOptions } from './options.ts';
@@ -57,4 +58,5 @@ export const salesforceConnector: ConnectorDefinition = {
     return `salesforce:${host}:${who}`;
   },
   open: (options, context) => openSalesforceSession(salesforceOptions(options), context),
+  checkMapping: (check) => checkMapping(check.fields, check.mapping, check.matchOn, check.mode),
 };
