@@ -123,7 +123,98 @@ export interface LockRequest {
 
 export type LockResult = { acquired: true } | { acquired: false; holder: string; expiresAt: string };
 
-export interface SnapshotStore {
+/** Changes a plan proposed that the destination has not acknowledged yet (the sync's backlog). */
+export interface PendingSummary {
+  count: number;
+  /** When a plan first saw the oldest of them pending (ISO); null when nothing is pending. */
+  oldestFirstSeenAt: string | null;
+}
+
+/** How a scheduled (or `ebb run`) cycle of plan + apply ended. */
+export type CycleOutcome = 'succeeded' | 'partial' | 'failed' | 'blocked' | 'plan-failed';
+
+export interface SyncHealth {
+  sync: string;
+  /** When the first cycle of this sync started. */
+  trackedSince: string;
+  lastStartedAt: string | null;
+  lastFinishedAt: string | null;
+  lastOutcome: CycleOutcome | null;
+  lastMessage: string | null;
+  /** When the last successful cycle finished. */
+  lastSuccessAt: string | null;
+  consecutiveFailures: number;
+}
+
+export type AlertSeverity = 'ok' | 'warning' | 'critical';
+
+/** The current state of one alert rule of one sync. */
+export interface AlertState {
+  sync: string;
+  rule: string;
+  severity: AlertSeverity;
+  previousSeverity: AlertSeverity;
+  message: string;
+  changedAt: string;
+  /** Identifies this change of state; the idempotency key of its notifications, the same on every retry. */
+  transitionId: string;
+  /** Channels that have not accepted the notification of this change yet. */
+  undelivered: string[];
+}
+
+export interface SchedulerHeartbeat {
+  /** host/pid/id of the `ebb schedule` process. */
+  holder: string;
+  startedAt: string;
+  lastTickAt: string;
+  tickMs: number;
+}
+
+export interface PruneResult {
+  runs: number;
+  rowErrors: number;
+  alertStates: number;
+  heartbeats: number;
+}
+
+/**
+ * What the scheduler, SLAs and alerts keep next to the snapshot. Timestamps are passed in (ISO), so a
+ * controllable clock drives them in tests.
+ */
+export interface OperationsStore {
+  /**
+   * Records the keys a plan found pending: new keys get `at` as first-seen time, keys still pending keep
+   * theirs, keys no longer pending are forgotten. (commitBatch forgets delivered and deleted keys.)
+   */
+  trackPending(sync: string, keys: readonly string[], at: string): Promise<PendingSummary>;
+  pendingSummary(sync: string): Promise<PendingSummary>;
+
+  recordCycleStarted(sync: string, at: string): Promise<void>;
+  /** `succeeded` moves lastSuccessAt and zeroes consecutiveFailures; otherwise the count grows. */
+  recordCycleFinished(cycle: { sync: string; at: string; outcome: CycleOutcome; message: string | null; succeeded: boolean }): Promise<void>;
+  readHealth(sync: string): Promise<SyncHealth | null>;
+
+  listAlertStates(): Promise<AlertState[]>;
+  /**
+   * Compare-and-set: writes `next` only when the rule's current transition id is `expectedTransitionId`
+   * (null: no state yet). False when another process changed it first, so only one of them notifies.
+   */
+  changeAlertState(next: AlertState, expectedTransitionId: string | null): Promise<boolean>;
+  /** Removes `channel` from the undelivered channels of that transition (no-op if the state moved on). */
+  markAlertDelivered(sync: string, rule: string, transitionId: string, channel: string): Promise<void>;
+
+  beat(heartbeat: SchedulerHeartbeat): Promise<void>;
+  listHeartbeats(): Promise<SchedulerHeartbeat[]>;
+
+  /**
+   * Forgets history older than `before`: runs (always keeping each sync's latest run and latest
+   * successful run), row errors last seen before it whose key is no longer pending, resolved and
+   * delivered alert states, and heartbeats. The snapshot itself is never pruned.
+   */
+  prune(options: { before: string }): Promise<PruneResult>;
+}
+
+export interface SnapshotStore extends OperationsStore {
   /** The sync's state, created with a fresh lineage if it has none. */
   ensureState(sync: string): Promise<SyncState>;
   readState(sync: string): Promise<SyncState | null>;

@@ -5,6 +5,7 @@ import { EbbError, StalePlanError } from '../../src/core/errors.ts';
 import { canonicalJson, fingerprint } from '../../src/core/fingerprint.ts';
 import type { Row } from '../../src/core/values.ts';
 import type { CommitBatch, SnapshotStore, StagedRow, SyncState } from '../../src/snapshot/store.ts';
+import { describeOperationsContract } from './operations-store-contract.ts';
 
 export interface OpenedStore {
   store: SnapshotStore;
@@ -352,6 +353,17 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
         expect(await store.countRowErrors('other')).toBe(0);
       });
     });
+
+    describeOperationsContract(
+      () => store,
+      (state, parts) =>
+        store.commitBatch(
+          batchFor(state, {
+            delivered: (parts.delivered ?? []).map((key) => delivered(key, person(0))),
+            failed: (parts.failed ?? []).map((key) => ({ key, action: 'create' as const, error: { code: 'BAD', message: 'bad' } })),
+          }),
+        ),
+    );
 
     describe('reset', () => {
       it('starts a new lineage and forgets rows and errors, keeping runs; older plans become stale', async () => {

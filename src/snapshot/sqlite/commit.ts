@@ -13,6 +13,7 @@ export class BatchCommitter {
   private readonly deleteRow: Database.Statement;
   private readonly upsertError: Database.Statement;
   private readonly clearError: Database.Statement;
+  private readonly clearPending: Database.Statement;
   private readonly bumpSerial: Database.Statement;
   private readonly commitInTransaction: Database.Transaction<(batch: CommitBatch) => number>;
 
@@ -34,6 +35,8 @@ export class BatchCommitter {
         action = excluded.action, code = excluded.code, message = excluded.message, field = excluded.field,
         attempts = row_errors.attempts + 1, run_id = excluded.run_id, last_seen_at = excluded.last_seen_at`);
     this.clearError = client.prepare('DELETE FROM row_errors WHERE sync = ? AND key = ?');
+    // A delivered change is no longer pending: it stops counting towards the sync's delivery lag.
+    this.clearPending = client.prepare('DELETE FROM pending_changes WHERE sync = ? AND key = ?');
     this.bumpSerial = client.prepare(`
       UPDATE sync_state SET serial = serial + 1, definition_hash = @definitionHash, updated_at = @now,
         last_delivered_at = CASE WHEN @acknowledged THEN @now ELSE last_delivered_at END
@@ -61,6 +64,8 @@ export class BatchCommitter {
     // After recording failures: a key acknowledged in this batch is delivered, whatever else was said.
     for (const row of batch.delivered) this.clearError.run(sync, row.key);
     for (const key of batch.deleted) this.clearError.run(sync, key);
+    for (const row of batch.delivered) this.clearPending.run(sync, row.key);
+    for (const key of batch.deleted) this.clearPending.run(sync, key);
     const acknowledged = batch.delivered.length + batch.deleted.length > 0 ? 1 : 0;
     const bumped = this.bumpSerial.get({ sync, definitionHash: batch.definitionHash, now, acknowledged }) as { serial: number };
     return bumped.serial;

@@ -81,3 +81,68 @@ export const rowErrors = sqliteTable(
     index('row_errors_sync_last_seen_idx').on(table.sync, table.lastSeenAt),
   ],
 );
+
+/**
+ * Changes the latest plan proposed that the destination has not acknowledged yet, with when a plan
+ * first saw each one pending. Delivery lag (the freshness SLA) is the age of the oldest of them; the
+ * first-seen time survives later plans while the key stays pending, and the row goes when the change is
+ * delivered or leaves the plan.
+ */
+export const pendingChanges = sqliteTable(
+  'pending_changes',
+  {
+    sync: text('sync')
+      .notNull()
+      .references(() => syncState.sync, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    firstSeenAt: text('first_seen_at').notNull(),
+    /** Id of the last tracking pass that saw the key pending; keys not seen by the latest one are dropped. */
+    seenIn: text('seen_in').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.sync, table.key] }),
+    index('pending_changes_sync_first_seen_idx').on(table.sync, table.firstSeenAt),
+  ],
+);
+
+/** Per sync, how its scheduled (or `ebb run`) cycles went: what the schedule and the SLAs check. */
+export const syncHealth = sqliteTable('sync_health', {
+  sync: text('sync').primaryKey(),
+  /** First cycle ever started; the reference for "never succeeded" checks. */
+  trackedSince: text('tracked_since').notNull(),
+  lastStartedAt: text('last_started_at'),
+  lastFinishedAt: text('last_finished_at'),
+  lastOutcome: text('last_outcome'),
+  lastMessage: text('last_message'),
+  lastSuccessAt: text('last_success_at'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+});
+
+/**
+ * The current state of each alert rule per sync, so one notification goes out per change of state
+ * (not per run), even across restarts and processes. `undelivered` (JSON array of channel names) is an
+ * outbox: channels that have not accepted this change yet are retried with the same transition id.
+ */
+export const alertStates = sqliteTable(
+  'alert_states',
+  {
+    sync: text('sync').notNull(),
+    rule: text('rule').notNull(),
+    severity: text('severity', { enum: ['ok', 'warning', 'critical'] }).notNull(),
+    previousSeverity: text('previous_severity', { enum: ['ok', 'warning', 'critical'] }).notNull(),
+    message: text('message').notNull(),
+    changedAt: text('changed_at').notNull(),
+    transitionId: text('transition_id').notNull(),
+    undelivered: text('undelivered').notNull().default('[]'),
+  },
+  (table) => [primaryKey({ columns: [table.sync, table.rule] })],
+);
+
+/** One row per `ebb schedule` process: the dead-man's switch `ebb status --check` reads. */
+export const schedulerHeartbeats = sqliteTable('scheduler_heartbeats', {
+  holder: text('holder').primaryKey(),
+  startedAt: text('started_at').notNull(),
+  lastTickAt: text('last_tick_at').notNull(),
+  /** How often this scheduler meant to tick, so a checker knows when it is late. */
+  tickMs: integer('tick_ms').notNull(),
+});

@@ -101,7 +101,23 @@ class TableStager implements Stager {
             occurrences: number;
           }[]);
     this.table.summary = { rows: this.rows, nullKeys: this.nullKeys, duplicateKeys, duplicateSamples };
+    if (duplicateKeys === 0 && this.nullKeys === 0) this.forgetErrorsOfVanishedKeys();
     return this.table.summary;
+  }
+
+  /**
+   * A rejected row whose key has left the model (its data was fixed into another key, or it was
+   * removed) will never be proposed again, so its error would otherwise be reported forever. Errors of
+   * keys still in the snapshot stay: a failed delete in mirror mode is still pending.
+   */
+  private forgetErrorsOfVanishedKeys(): void {
+    this.client
+      .prepare(
+        `DELETE FROM row_errors WHERE sync = @sync
+           AND NOT EXISTS (SELECT 1 FROM ${this.table.name} AS s WHERE s.key = row_errors.key)
+           AND NOT EXISTS (SELECT 1 FROM snapshot_rows AS r WHERE r.sync = row_errors.sync AND r.key = row_errors.key)`,
+      )
+      .run({ sync: this.table.sync });
   }
 
   private insert(rows: readonly StagedRow[]): void {

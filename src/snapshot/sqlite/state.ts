@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { SyncState } from '../store.ts';
 import { immediate, type SnapshotDb } from './connection.ts';
-import { rowErrors, snapshotRows, syncState } from './schema.ts';
+import { pendingChanges, rowErrors, snapshotRows, syncState } from './schema.ts';
 
 const stateColumns = {
   sync: syncState.sync,
@@ -35,6 +35,7 @@ export function resetState(db: SnapshotDb, sync: string): SyncState {
     ensureState(db, sync);
     db.delete(snapshotRows).where(eq(snapshotRows.sync, sync)).run();
     db.delete(rowErrors).where(eq(rowErrors.sync, sync)).run();
+    db.delete(pendingChanges).where(eq(pendingChanges.sync, sync)).run();
     db.update(syncState)
       .set({ lineage: randomUUID(), serial: 0, definitionHash: null, updatedAt: new Date().toISOString() })
       .where(eq(syncState.sync, sync))

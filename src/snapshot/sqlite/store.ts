@@ -1,21 +1,31 @@
 import { count, eq } from 'drizzle-orm';
 import type { Change } from '../../core/change.ts';
 import type {
+  AlertState,
   CommitBatch,
+  CycleOutcome,
   DiffCounts,
   DiffOptions,
   LockRequest,
   LockResult,
+  PendingSummary,
+  PruneResult,
   RowErrorRecord,
   RunRecord,
+  SchedulerHeartbeat,
   SnapshotStore,
   Stager,
+  SyncHealth,
   SyncState,
 } from '../store.ts';
+import { AlertStateTable } from './alert-states.ts';
 import { BatchCommitter } from './commit.ts';
 import { openSnapshotDb, type SnapshotDb } from './connection.ts';
 import { countDiff, diffStaging } from './diff.ts';
+import { HealthRecorder } from './health.ts';
 import * as locks from './lock.ts';
+import { PendingTracker } from './pending.ts';
+import { pruneHistory } from './retention.ts';
 import * as history from './runs.ts';
 import { snapshotRows } from './schema.ts';
 import { StagingTables } from './staging.ts';
@@ -28,10 +38,16 @@ import * as state from './state.ts';
 export class SqliteSnapshotStore implements SnapshotStore {
   private readonly staging: StagingTables;
   private readonly committer: BatchCommitter;
+  private readonly pending: PendingTracker;
+  private readonly health: HealthRecorder;
+  private readonly alerts: AlertStateTable;
 
   constructor(private readonly db: SnapshotDb) {
     this.staging = new StagingTables(db.$client);
     this.committer = new BatchCommitter(db.$client);
+    this.pending = new PendingTracker(db.$client);
+    this.health = new HealthRecorder(db.$client);
+    this.alerts = new AlertStateTable(db.$client);
   }
 
   async ensureState(sync: string): Promise<SyncState> {
@@ -101,6 +117,50 @@ export class SqliteSnapshotStore implements SnapshotStore {
 
   async countRowErrors(sync: string): Promise<number> {
     return history.countRowErrors(this.db, sync);
+  }
+
+  async trackPending(sync: string, keys: readonly string[], at: string): Promise<PendingSummary> {
+    return this.pending.track(sync, keys, at);
+  }
+
+  async pendingSummary(sync: string): Promise<PendingSummary> {
+    return this.pending.read(sync);
+  }
+
+  async recordCycleStarted(sync: string, at: string): Promise<void> {
+    this.health.recordStarted(sync, at);
+  }
+
+  async recordCycleFinished(cycle: { sync: string; at: string; outcome: CycleOutcome; message: string | null; succeeded: boolean }): Promise<void> {
+    this.health.recordFinished(cycle);
+  }
+
+  async readHealth(sync: string): Promise<SyncHealth | null> {
+    return this.health.get(sync);
+  }
+
+  async listAlertStates(): Promise<AlertState[]> {
+    return this.alerts.all();
+  }
+
+  async changeAlertState(next: AlertState, expectedTransitionId: string | null): Promise<boolean> {
+    return this.alerts.change(next, expectedTransitionId);
+  }
+
+  async markAlertDelivered(sync: string, rule: string, transitionId: string, channel: string): Promise<void> {
+    this.alerts.delivered(sync, rule, transitionId, channel);
+  }
+
+  async beat(heartbeat: SchedulerHeartbeat): Promise<void> {
+    this.alerts.beat(heartbeat);
+  }
+
+  async listHeartbeats(): Promise<SchedulerHeartbeat[]> {
+    return this.alerts.listHeartbeats();
+  }
+
+  async prune(options: { before: string }): Promise<PruneResult> {
+    return pruneHistory(this.db.$client, options.before);
   }
 
   async reset(sync: string): Promise<SyncState> {
