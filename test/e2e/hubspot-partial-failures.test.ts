@@ -68,11 +68,9 @@ describe('HubSpot rejecting some rows of a batch (207 multi-status)', () => {
     expect(after).not.toContain('user61@example.com');
   });
 
-  // Blocked on src/engine/planner.ts / src/snapshot/sqlite: row_errors are only ever cleared when their
-  // key is committed or reset. A rejected key that leaves the model (here the e-mail key was fixed, so
-  // the row now has another key) keeps its error forever: `ebb errors` lists it as "proposed again by
-  // the next plan", which never happens, and failure counts include it.
-  it.fails('stops reporting a rejected row once its key has left the model', async () => {
+  // A rejected key that leaves the model (here the e-mail key was fixed, so the row now has another key)
+  // must not be reported forever as "proposed again by the next plan".
+  it('stops reporting a rejected row once its key has left the model', async () => {
     p = await createHubspotProject({ rows: 10 });
     await p.sql(`update customers set email = 'not-an-email' where email = 'user7@example.com'`);
     expect((await p.cli(['apply', '--auto-approve'])).out).toContain('9 delivered, 1 failed of 10');
