@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineHarness } from '../support/engine-project.ts';
+import { createSalesforceProject, SYNC, type SalesforceProject } from '../support/salesforce-project.ts';
+
+let p: SalesforceProject | undefined;
+afterEach(async () => {
+  await p?.close();
+  p = undefined;
+});
+
+const UPSERT = 'PATCH /composite/sobjects/{type}/{field}';
+const LONG_WEBSITE = `https://${'x'.repeat(260)}.example.com`;
+
+async function plannedKeys(engine: EngineHarness): Promise<string[]> {
+  const plan = await engine.plan();
+  return plan.syncs[0]!.changes.map((c) => c.key).sort();
+}
+
+async function rowErrors(engine: EngineHarness): Promise<Array<[string, string, string | null]>> {
+  const errors = await engine.store.listRowErrors({ sync: SYNC, limit: 1_000 });
+  return errors.map((e): [string, string, string | null] => [e.key, e.code, e.field]).sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+function expectNoDuplicates(project: SalesforceProject, count: number): void {
+  const creates = [...project.sandbox.createsPerKey('Account').values()];
+  expect(creates).toHaveLength(count);
+  expect(creates.every((n) => n === 1)).toBe(true);
+}
+
+describe('Salesforce sObject Collections through the engine', () => {
+  it('records per-record failures against the right keys, commits the rest, and re-proposes exactly the failed rows', async () => {
+    // 500 rows are three upsert calls (200 + 200 + 100); the four bad rows sit in different calls.
+    p = await createSalesforceProject({ rows: 500, sandbox: { lockRowKeys: ['co-000450'] } });
+    await p.sql(
+      `update companies set name = null where company_id in ('co-000007', 'co-000123')`,
+      `update companies set domain = '${LONG_WEBSITE}' where company_id = 'co-000321'`,
+    );
+    const engine = await p.engine();
+
+    const result = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(result).toMatchObject({ status: 'partial', planned: 500, delivered: 496, failed: 4, rateLimited: 0 });
+    expect(result.apiCalls).toBe(3);
+    expect(p.sandbox.stats().apiCalls).toBe(3);
+    expect([...p.sandbox.stats().collectionSizes].sort((a, b) => b - a)).toEqual([200, 200, 100]);
+
+    expect(await rowErrors(engine)).toEqual([
+      ['co-000007', 'REQUIRED_FIELD_MISSING', 'Name'],
+      ['co-000123', 'REQUIRED_FIELD_MISSING', 'Name'],
+      ['co-000321', 'STRING_TOO_LONG', 'Website'],
+      ['co-000450', 'UNABLE_TO_LOCK_ROW', null],
+    ]);
+    const accounts = p.accounts();
+    expect(accounts.size).toBe(496);
+    for (const key of ['co-000007', 'co-000123', 'co-000321', 'co-000450']) expect(accounts.has(key)).toBe(false);
+
+    // Only acknowledged rows reached the snapshot: the next plan is the four failures and nothing else.
+    expect(await plannedKeys(engine)).toEqual(['co-000007', 'co-000123', 'co-000321', 'co-000450']);
+
+    // The lock cleared by itself; the three others need the model fixed.
+    await p.sql(
+      `update companies set name = 'Fixed ' || company_id where name is null`,
+      `update companies set domain = 'company321.example.com' where company_id = 'co-000321'`,
+    );
+    const fixed = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(fixed).toMatchObject({ status: 'succeeded', planned: 4, delivered: 4, failed: 0, apiCalls: 1 });
+    expect(p.accounts()).toEqual(await p.model());
+    expectNoDuplicates(p, 500);
+    expect(await engine.store.countRowErrors(SYNC)).toBe(0);
+    expect(await plannedKeys(engine)).toEqual([]);
+  });
+
+  it('keeps the stored Account and the snapshot as they were when Salesforce refuses an update', async () => {
+    p = await createSalesforceProject({ rows: 50 });
+    const engine = await p.engine();
+    expect((await engine.apply(await engine.plan())).syncs[0]).toMatchObject({ status: 'succeeded', delivered: 50 });
+    const before = p.accounts().get('co-000010');
+
+    await p.sql(`update companies set name = null, employees = 99 where company_id = 'co-000010'`, `update companies set employees = 42 where company_id = 'co-000011'`);
+    const result = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(result).toMatchObject({ status: 'partial', planned: 2, delivered: 1, failed: 1, apiCalls: 1 });
+    expect(await rowErrors(engine)).toEqual([['co-000010', 'REQUIRED_FIELD_MISSING', 'Name']]);
+    // Salesforce rejects the record as a whole: the employee count did not move either.
+    expect(p.accounts().get('co-000010')).toEqual(before);
+    expect(p.accounts().get('co-000011')?.['NumberOfEmployees']).toBe(42);
+
+    const replan = await engine.plan();
+    expect(replan.syncs[0]!.changes.map((c) => [c.key, c.action, [...c.changedFields].sort()])).toEqual([['co-000010', 'update', ['Name', 'NumberOfEmployees']]]);
+  });
+});
+
+describe('Salesforce Bulk API 2.0 through the engine', () => {
+  it('delivers every row of a run above bulkThreshold in one job, counts its calls, commits everything, and leaves nothing to plan', async () => {
+    p = await createSalesforceProject({ rows: 3_000, bulkThreshold: 1_000, bulkPollIntervalMs: 10 });
+    const engine = await p.engine();
+
+    const result = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(result).toMatchObject({ status: 'succeeded', planned: 3_000, delivered: 3_000, failed: 0, rateLimited: 0 });
+    const stats = p.sandbox.stats();
+    expect(stats.bulkJobSizes).toEqual([3_000]);
+    expect(stats.collectionSizes).toEqual([]);
+    // create, upload, close, three polls (the sandbox finishes a job on its third status read), three result files.
+    expect(stats.requests).toEqual({
+      'POST /jobs/ingest': 1,
+      'PUT /jobs/ingest/{id}/batches': 1,
+      'PATCH /jobs/ingest/{id}': 1,
+      'GET /jobs/ingest/{id}': 3,
+      'GET /jobs/ingest/{id}/successfulResults': 1,
+      'GET /jobs/ingest/{id}/failedResults': 1,
+      'GET /jobs/ingest/{id}/unprocessedrecords': 1,
+    });
+    expect(result.apiCalls).toBe(9);
+    expect(stats.apiCalls).toBe(9);
+
+    expect(p.accounts()).toEqual(await p.model());
+    expectNoDuplicates(p, 3_000);
+    expect(await engine.store.countRows(SYNC)).toBe(3_000);
+    expect(await plannedKeys(engine)).toEqual([]);
+
+    // A small follow-up run stays under the threshold and goes through collections.
+    await p.sql(`update companies set employees = employees + 1 where company_id in ('co-000001', 'co-002999')`);
+    const delta = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(delta).toMatchObject({ status: 'succeeded', delivered: 2, apiCalls: 1 });
+    expect(p.sandbox.stats().collectionSizes).toEqual([2]);
+    expect(p.sandbox.stats().bulkJobSizes).toEqual([3_000]);
+    expect(p.accounts()).toEqual(await p.model());
+  });
+
+  it('ties rows a bulk job rejected to their keys although result files come back shuffled, and re-proposes them', async () => {
+    p = await createSalesforceProject({ rows: 2_500, bulkThreshold: 1_000, bulkPollIntervalMs: 10 });
+    await p.sql(
+      `update companies set name = null where company_id in ('co-000002', 'co-001234', 'co-002500')`,
+      `update companies set domain = '${LONG_WEBSITE}' where company_id = 'co-000777'`,
+    );
+    const engine = await p.engine();
+
+    const result = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(result).toMatchObject({ status: 'partial', planned: 2_500, delivered: 2_496, failed: 4, apiCalls: 9 });
+    expect(p.sandbox.stats().bulkJobSizes).toEqual([2_500]);
+    expect(await rowErrors(engine)).toEqual([
+      ['co-000002', 'REQUIRED_FIELD_MISSING', 'Name'],
+      ['co-000777', 'STRING_TOO_LONG', 'Website'],
+      ['co-001234', 'REQUIRED_FIELD_MISSING', 'Name'],
+      ['co-002500', 'REQUIRED_FIELD_MISSING', 'Name'],
+    ]);
+    // Every delivered row carries the values of its own key (a mis-correlated result would show here).
+    const model = await p.model();
+    const accounts = p.accounts();
+    expect(accounts.size).toBe(2_496);
+    for (const [key, account] of accounts) expect(account).toEqual(model.get(key));
+    expect(await plannedKeys(engine)).toEqual(['co-000002', 'co-000777', 'co-001234', 'co-002500']);
+  });
+});
