@@ -149,4 +149,35 @@ describe('Salesforce Bulk API 2.0 through the engine', () => {
     for (const [key, account] of accounts) expect(account).toEqual(model.get(key));
     expect(await plannedKeys(engine)).toEqual(['co-000002', 'co-000777', 'co-001234', 'co-002500']);
   });
+
+  it('records every row of a bulk job that failed outright, writes nothing, and delivers them all on the next run', async () => {
+    p = await createSalesforceProject({ rows: 1_500, bulkThreshold: 1_000, bulkPollIntervalMs: 10, sandbox: { bulkFailNextJob: 'InvalidBatch : Field name not found : Foo' } });
+    const engine = await p.engine();
+
+    const result = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(result).toMatchObject({ status: 'failed', planned: 1_500, delivered: 0, failed: 1_500 });
+    expect(result.message).toContain('failed before processing any row: InvalidBatch : Field name not found : Foo');
+    expect(p.accounts().size).toBe(0);
+    const errors = await engine.store.listRowErrors({ sync: SYNC, limit: 2_000 });
+    expect(errors).toHaveLength(1_500);
+    expect(errors.every((e) => e.code === 'BULK_JOB_FAILED')).toBe(true);
+
+    // The knob fails one job only, as a fixed mapping would: the next run delivers everything.
+    const retried = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(retried).toMatchObject({ status: 'succeeded', delivered: 1_500, failed: 0 });
+    expect(p.accounts()).toEqual(await p.model());
+    expectNoDuplicates(p, 1_500);
+    expect(await engine.store.countRowErrors(SYNC)).toBe(0);
+  });
+
+  // Known gap: when applyBatch throws, the calls it made are lost (the engine adds 1 for "the refused
+  // call"), so a bulk job that failed after create, upload, close and three polls is counted as 1 call
+  // instead of 6. Fixing it needs thrown errors to carry their call count (see the report); flip to `it` then.
+  it.fails('counts every call of a bulk job that failed outright', async () => {
+    p = await createSalesforceProject({ rows: 1_500, bulkThreshold: 1_000, bulkPollIntervalMs: 10, sandbox: { bulkFailNextJob: 'InvalidBatch' } });
+    const engine = await p.engine();
+    const result = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(p.sandbox.stats().apiCalls).toBe(6);
+    expect(result.apiCalls).toBe(6);
+  });
 });
