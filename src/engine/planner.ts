@@ -93,8 +93,9 @@ async function stageModel(
   const encode = payloadEncoder(sync.mapping);
   const diagnostics: Diagnostic[] = [];
   let read = 0;
+  const batches = readAhead(session.read(sync.source.query, { batchSize: sync.readBatchSize, queryTag: `ebb:${sync.name}` }));
   try {
-    for await (const rows of session.read(sync.source.query, { batchSize: sync.readBatchSize, queryTag: `ebb:${sync.name}` })) {
+    for await (const rows of batches) {
       if (read === 0 && rows.length > 0) {
         const missing = missingColumns(rows[0]!, sync.mapping, sync.key);
         if (missing.length > 0) {
@@ -123,6 +124,27 @@ async function stageModel(
     await session.close();
   }
   return { summary: stager.finish(), diagnostics };
+}
+
+/**
+ * Asks the source for its next batch before the current one is processed, so the warehouse driver's
+ * native work (decoding the next chunk) overlaps with hashing and staging on the JavaScript thread.
+ */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let pending = iterator.next();
+  try {
+    for (;;) {
+      const result = await pending;
+      if (result.done) return;
+      pending = iterator.next();
+      yield result.value;
+    }
+  } finally {
+    // Stopped early (error or break): let the in-flight read settle, then close the source's cursor.
+    await pending.catch(() => undefined);
+    await iterator.return?.();
+  }
 }
 
 function keyDiagnostics(sync: ResolvedSync, summary: StageSummary): Diagnostic[] {

@@ -45,11 +45,11 @@ function configure(client: Database.Database): void {
   // A commit records what a destination acknowledged: make it durable before the next batch goes out.
   client.pragma('synchronous = FULL');
   client.pragma('foreign_keys = ON');
-  // Bounded page caches (64 MB each for the snapshot and for staging) and staging on disk, so a
-  // 10M-row plan stays flat in memory.
-  client.pragma('cache_size = -65536');
+  // Bounded page caches (32 MB each for the snapshot and for staging) and staging on disk, so a
+  // 10M-row plan stays flat in memory. Staging holds payloads only for changed rows, so it is small.
+  client.pragma('cache_size = -32768');
   client.pragma('temp_store = FILE');
-  client.pragma('temp.cache_size = -65536');
+  client.pragma('temp.cache_size = -32768');
 }
 
 /**

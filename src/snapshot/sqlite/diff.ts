@@ -102,7 +102,7 @@ function upsertCandidatesSql(table: StagingTable): (cursor: string) => string {
            r.fingerprint AS beforeFingerprint, r.payload AS beforePayload, r.remote_id AS remoteId
     FROM ${table.name} AS s
     LEFT JOIN snapshot_rows AS r ON r.sync = @sync AND r.key = s.key
-    WHERE (r.fingerprint IS NULL OR r.fingerprint <> s.fingerprint) ${cursor.replace('$key', 's.key')}
+    WHERE s.payload IS NOT NULL AND (r.fingerprint IS NULL OR r.fingerprint <> s.fingerprint) ${cursor.replace('$key', 's.key')}
     ORDER BY s.key LIMIT @limit`;
 }
 

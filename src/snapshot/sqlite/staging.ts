@@ -32,7 +32,7 @@ export class StagingTables {
     this.created += 1;
     const id = `ebb_staged_${this.created}`;
     const table: StagingTable = { sync, id, name: `temp."${id}"`, summary: null };
-    this.client.exec(`CREATE TABLE ${table.name} (key TEXT NOT NULL, fingerprint TEXT NOT NULL, payload TEXT NOT NULL)`);
+    this.client.exec(`CREATE TABLE ${table.name} (key TEXT NOT NULL, fingerprint TEXT NOT NULL, payload TEXT)`);
     this.tables.set(sync, table);
     return new TableStager(this.client, table, () => this.tables.get(sync) === table);
   }
@@ -65,6 +65,7 @@ class TableStager implements Stager {
   private readonly insertOne: Database.Statement;
   private readonly insertMany: Database.Statement;
   private readonly insertRows: (rows: readonly StagedRow[]) => void;
+  private readonly snapshotFingerprints: Database.Statement;
   /** Rows staged (null-key rows are only counted, in `nullKeys`). */
   private rows = 0;
   private nullKeys = 0;
@@ -78,6 +79,9 @@ class TableStager implements Stager {
     this.insertOne = client.prepare(insert + '(?, ?, ?)');
     this.insertMany = client.prepare(insert + Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?)').join(', '));
     this.insertRows = client.transaction((rows: readonly StagedRow[]) => this.insert(rows));
+    this.snapshotFingerprints = client.prepare(
+      `SELECT key, fingerprint FROM snapshot_rows WHERE sync = ? AND key IN (SELECT value FROM json_each(?))`,
+    );
   }
 
   add(rows: readonly StagedRow[]): void {
@@ -90,7 +94,9 @@ class TableStager implements Stager {
     this.assertOpen();
     const { id, name } = this.table;
     // (key, fingerprint) lets the diff skip unchanged rows without reading the payload pages.
-    this.client.exec(`CREATE INDEX temp."${id}_key" ON "${id}" (key, fingerprint)`);
+    this.client.exec(`CREATE INDEX temp."${id}_key" ON "${id}" (key)`);
+    // The diff walks only the rows staged with a payload (new or changed), through this partial index.
+    this.client.exec(`CREATE INDEX temp."${id}_changed" ON "${id}" (key) WHERE payload IS NOT NULL`);
     const duplicates = `SELECT key, count(*) AS occurrences FROM ${name} GROUP BY key HAVING count(*) > 1`;
     const duplicateKeys = (this.client.prepare(`SELECT count(*) FROM (${duplicates})`).pluck().get() as number) ?? 0;
     const duplicateSamples =
@@ -120,15 +126,26 @@ class TableStager implements Stager {
       .run({ sync: this.table.sync });
   }
 
+  /**
+   * Rows whose fingerprint equals the snapshot's are staged without their payload: the diff never needs
+   * it, and not writing it (nearly every row of a typical run) is most of what staging costs. The
+   * snapshot's fingerprints come one query per batch, so memory stays bounded by the batch.
+   */
   private insert(rows: readonly StagedRow[]): void {
-    const values: string[] = [];
+    const keys: string[] = [];
+    for (const row of rows) if (row.key !== null) keys.push(row.key);
+    const known = new Map<string, string>();
+    for (const r of this.snapshotFingerprints.all(this.table.sync, JSON.stringify(keys)) as { key: string; fingerprint: string }[]) {
+      known.set(r.key, r.fingerprint);
+    }
+    const values: (string | null)[] = [];
     for (const row of rows) {
       if (row.key === null) {
         this.nullKeys += 1;
         continue;
       }
       this.rows += 1;
-      values.push(row.key, row.fingerprint, row.payloadJson);
+      values.push(row.key, row.fingerprint, known.get(row.key) === row.fingerprint ? null : row.payloadJson);
       if (values.length === ROWS_PER_INSERT * 3) {
         this.insertMany.run(values);
         values.length = 0;
