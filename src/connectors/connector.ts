@@ -8,6 +8,7 @@ import type { Row } from '../core/values.ts';
  * one result per item. It never sleeps, retries, batches or reads the snapshot — the engine does —
  * and throws typed errors (core/errors.ts) for whole-call failures:
  *   RateLimitedError(retryAfterMs) · TransientError · AuthError · QuotaExhaustedError · TerminalError
+ * A batch that fails after several calls marks the error with `withCallsMade` so the count stays true.
  */
 
 /**

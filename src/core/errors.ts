@@ -81,6 +81,20 @@ export interface RowError {
   field?: string;
 }
 
+/**
+ * A whole-call failure may come after several API calls (a bulk job that failed after its upload and
+ * polls): connectors record how many on the error, so the run's call count stays true.
+ */
+export function withCallsMade<E>(error: E, calls: number): E {
+  if (typeof error === 'object' && error !== null) (error as { callsMade?: number }).callsMade = calls;
+  return error;
+}
+
+export function callsMadeBy(error: unknown): number | undefined {
+  const calls = (error as { callsMade?: unknown } | null)?.callsMade;
+  return typeof calls === 'number' ? calls : undefined;
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);

@@ -1,5 +1,5 @@
 import type { Change } from '../core/change.ts';
-import { AuthError, QuotaExhaustedError, StalePlanError, describeError, type RowError } from '../core/errors.ts';
+import { AuthError, QuotaExhaustedError, StalePlanError, callsMadeBy, describeError, type RowError } from '../core/errors.ts';
 import type { SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import type { ConnectorDefinition, ConnectorSession } from '../connectors/connector.ts';
@@ -117,7 +117,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         const reason = error instanceof Error ? error : new Error(String(error));
         // Auth, quota and exhausted retries stop the sync: nothing else would get through either.
         stopReason ??= reason;
-        result.apiCalls += 1; // the refused call itself (a failed batch may have made more; at least this one)
+        result.apiCalls += callsMadeBy(error) ?? 1; // a connector that knows says how many calls the failed batch made
         const rowError: RowError = { code: (reason as { code?: string }).code ?? 'FAILED', message: describeError(reason) };
         result.failed += planned.changes.length;
         await commit({ delivered: [], deleted: [], failed: planned.changes.map((c) => failedRow(c, rowError)) });

@@ -1,5 +1,5 @@
 import type { Connection } from 'jsforce';
-import { TerminalError } from '../../core/errors.ts';
+import { TerminalError, withCallsMade } from '../../core/errors.ts';
 import type { Batch, BatchResult, ConnectorContext, ConnectorSession, RateLimitObservation } from '../connector.ts';
 import { createAuthenticator, type OAuth2Factory } from './auth.ts';
 import { OrgBudget } from './budget.ts';
@@ -56,7 +56,12 @@ export async function openSalesforceSession(o: SalesforceOptions, context: Conne
       checkObjectName(batch.object, o.objects);
       const meter: Meter = { calls: 0 };
       if (batch.items.length === 0) return { results: [], calls: 0 };
-      const results = batch.items.length > COLLECTION_MAX ? await applyBulk(client, meter, batch, polling) : await applyCollections(client, meter, batch);
+      let results;
+      try {
+        results = batch.items.length > COLLECTION_MAX ? await applyBulk(client, meter, batch, polling) : await applyCollections(client, meter, batch);
+      } catch (error) {
+        throw withCallsMade(error, meter.calls);
+      }
       const observed = rateLimit();
       return observed ? { results, calls: meter.calls, rateLimit: observed } : { results, calls: meter.calls };
     },
