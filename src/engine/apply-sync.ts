@@ -195,6 +195,7 @@ function stopMessage(error: Error): string {
   if (error instanceof AuthError) return `stopped: the destination refused our credentials (${error.message}). Fix the connection's credentials and re-run; unsent rows stay pending`;
   // Destination messages often end with a full stop of their own.
   const reason = error.message.replace(/\.\s*$/, '');
-  if (error instanceof QuotaExhaustedError) return `stopped: ${reason}. Unsent rows stay pending and go out on the next run`;
+  // Quota messages say themselves when the budget comes back (midnight, a rolling 24 h window).
+  if (error instanceof QuotaExhaustedError) return `stopped: ${reason}${/pending/i.test(reason) ? '' : '. Unsent rows stay pending until the quota frees up'}`;
   return `stopped: ${reason}. Unsent rows stay pending and go out on the next run`;
 }
