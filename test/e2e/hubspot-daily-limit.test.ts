@@ -26,7 +26,7 @@ describe("HubSpot's daily limit running out in the middle of an apply", () => {
     expect(first.code, first.err).toBe(1);
     expect(first.out).toMatch(/contacts: partial: 500 delivered, 500 failed of 1000; \d+ API call\(s\)/);
     expect(first.out).toContain("stopped: HubSpot's daily API limit for this account is used up (5 calls per day)");
-    expect(first.out).toContain('Unsent rows stay pending and go out on the next run');
+    expect(first.out).toContain('rows not yet sent stay pending and go out on the first run after the reset');
     const refused = p.sandbox.stats().rateLimited.DAILY;
     expect(refused).toBeGreaterThanOrEqual(1);
     // Batches still queued in the pacer when the first refusal came back are not sent at all

@@ -34,7 +34,7 @@ describe("Salesforce's daily API budget (dailyBudgetPercent of the org's rolling
     const first = (await engine.apply(await engine.plan())).syncs[0]!;
     expect(first).toMatchObject({ status: 'partial', planned: 2_000, delivered: 1_000, failed: 1_000, rateLimited: 0 });
     expect(first.message).toContain("Salesforce API budget reached: 81 of the org's 100 daily API requests are used (81.0%), at or above this connection's 80% share (dailyBudgetPercent)");
-    expect(first.message).toContain('Unsent rows stay pending and go out on the next run');
+    expect(first.message).toContain('the remaining rows stay pending and go out on a later run as usage rolls off');
     // Five upserts, then one /limits re-read that confirmed the budget was spent; the org's own limit was never hit.
     const stats = p.sandbox.stats();
     expect(stats.collectionSizes).toEqual([200, 200, 200, 200, 200]);
