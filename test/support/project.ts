@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { runDuckdbStatements } from '../../src/sources/duckdb/run-statements.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -34,13 +34,4 @@ export function createTestProject(prefix = 'ebb-test-'): TestProject {
 }
 
 /** Runs SQL against a DuckDB file (the test's warehouse), closing it so the source can open it. */
-export async function duckdbExec(path: string, statements: readonly string[]): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  try {
-    for (const sql of statements) await connection.run(sql);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+export const duckdbExec = runDuckdbStatements;

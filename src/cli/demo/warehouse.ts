@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { runDuckdbStatements } from '../../sources/duckdb/run-statements.ts';
 
 /**
  * The demo's warehouse: deterministic customers, companies and deals in a DuckDB file (the same rows
@@ -48,24 +48,13 @@ export const DEMO_CHANGES = [
   `update companies set employees = 4200 where company_id = 'co-0003'`,
 ];
 
-async function run(path: string, statements: readonly string[]): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  try {
-    for (const sql of statements) await connection.run(sql);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
 export async function buildDemoWarehouse(path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
-  await run(path, CREATE);
+  await runDuckdbStatements(path, CREATE);
 }
 
 export async function changeDemoWarehouse(path: string): Promise<void> {
-  await run(path, DEMO_CHANGES);
+  await runDuckdbStatements(path, DEMO_CHANGES);
 }
