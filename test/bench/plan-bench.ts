@@ -10,11 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { ResolvedSync } from '../../src/core/sync.ts';
 import { planSync } from '../../src/engine/planner.ts';
 import { openSqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
 import { duckdbSource } from '../../src/sources/duckdb/index.ts';
+import { runDuckdbStatements } from '../../src/sources/duckdb/run-statements.ts';
 
 const COLUMNS = ['email', 'first_name', 'last_name', 'company', 'plan', 'score', 'lifetime_value', 'signed_up_at', 'vip', 'country'];
 
@@ -34,16 +34,8 @@ function benchSync(): ResolvedSync {
   };
 }
 
-async function duckdb(path: string, statements: string[]): Promise<void> {
-  const instance = await DuckDBInstance.create(path);
-  const connection = await instance.connect();
-  for (const sql of statements) await connection.run(sql);
-  connection.closeSync();
-  instance.closeSync();
-}
-
 async function generate(dir: string, rows: number): Promise<void> {
-  await duckdb(join(dir, 'warehouse.duckdb'), [
+  await runDuckdbStatements(join(dir, 'warehouse.duckdb'), [
     `create table model as select 'c' || lpad(i::varchar, 9, '0') as id, 'user' || i || '@example.com' as email,
       'First' || (i % 5000) as first_name, 'Last' || (i % 7919) as last_name, 'Company ' || (i % 1000) as company,
       ['free','pro','team','enterprise'][1 + i % 4] as plan, (i % 100)::integer as score,
@@ -65,7 +57,7 @@ async function phaseSetup(dir: string): Promise<void> {
   }
   await store.close();
   // 1% of rows change (every 100th), spread over the key range.
-  await duckdb(join(dir, 'warehouse.duckdb'), [`update model set score = score + 1, plan = 'changed' where hash(id) % 100 = 0`]);
+  await runDuckdbStatements(join(dir, 'warehouse.duckdb'), [`update model set score = score + 1, plan = 'changed' where hash(id) % 100 = 0`]);
 }
 
 async function phaseRead(dir: string): Promise<object> {
