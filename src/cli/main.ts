@@ -4,8 +4,10 @@ import { applyCommand } from './commands/apply.ts';
 import { errorsCommand } from './commands/errors.ts';
 import { planCommand } from './commands/plan.ts';
 import { resetCommand } from './commands/reset.ts';
+import { runCommand } from './commands/run.ts';
 import { runsCommand } from './commands/runs.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
+import { scheduleCommand } from './commands/schedule.ts';
 import { statusCommand } from './commands/status.ts';
 import { validateCommand } from './commands/validate.ts';
 import { processIo, type CliIo } from './io.ts';
@@ -19,7 +21,10 @@ Usage: ebb <command> [options]
   plan [SYNC…] [--out FILE] [--json] [--detailed-exitcode]   show exactly what would change
   apply [FILE] [--auto-approve] [--allow-deletes] [--sync S]  push a plan (or plan, confirm, push)
   validate [--remote]                                        check syncs/ (and destination fields)
-  status [SYNC…] [--offline] [--json]                        last run, failures, pending changes
+  status [SYNC…] [--offline] [--json]                        last run, failures, pending changes, lag vs SLA
+  status --check [SYNC…] [--json]                            for monitors: exit 0 ok, 1 warning, 2 critical, 3 unknown
+  run SYNC… [--allow-deletes]                                run now: plan, apply within the guards, alert
+  schedule                                                   run syncs on their schedules; /metrics, /healthz, alerts
   runs [SYNC] [--limit N]                                    run history
   errors SYNC [--limit N] [--json]                           rejected rows and why
   reset SYNC [--auto-approve]                                forget the snapshot (new lineage)
@@ -37,6 +42,7 @@ const OPTIONS = {
   sync: { type: 'string', multiple: true },
   remote: { type: 'boolean', default: false },
   offline: { type: 'boolean', default: false },
+  check: { type: 'boolean', default: false },
   limit: { type: 'string' },
   'max-changes': { type: 'string' },
   port: { type: 'string' },
@@ -67,7 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   let project: Project | null = null;
   try {
     project = await openProject(io, values.project);
-    if (!project) return 1;
+    if (!project) return command === 'status' && values.check ? 3 : 1;
     const maxChanges = number(values['max-changes'], 500);
     switch (command) {
       case 'plan':
@@ -77,7 +83,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       case 'validate':
         return await validateCommand(io, project, { remote: values.remote });
       case 'status':
-        return await statusCommand(io, project, { syncs: rest, offline: values.offline, json: values.json });
+        return await statusCommand(io, project, { syncs: rest, offline: values.offline, json: values.json, check: values.check });
+      case 'run':
+        return await runCommand(io, project, { syncs: rest, allowDeletes: values['allow-deletes'] });
+      case 'schedule':
+        return await scheduleCommand(io, project);
       case 'runs':
         return await runsCommand(io, project, { sync: rest[0], limit: number(values.limit, 20) });
       case 'errors':
@@ -92,7 +102,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   } catch (error) {
     if (error instanceof UsageError || error instanceof EbbError) {
       io.err(`Error: ${error.message}`);
-      return 1;
+      return command === 'status' && values.check ? 3 : 1;
     }
     throw error;
   } finally {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SyncMode } from '../core/sync.ts';
+import { alertsSchema, loggingSchema, retentionSchema, schedulerSchema } from './operations-schema.ts';
 
 /** The modes a sync can run in; kept in step with core's `SyncMode` by the assignment below. */
 export const syncModeSchema = z.enum(['upsert', 'update', 'create', 'mirror'], {
@@ -56,6 +57,10 @@ export const configSchema = z.strictObject({
     .prefault({}),
   connections: z.record(nonEmptyString, connectionSchema),
   defaults: defaultsSchema.prefault({}),
+  scheduler: schedulerSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
+  retention: retentionSchema.prefault({}),
+  logging: loggingSchema.prefault({}),
 });
 
 export type ParsedConfig = z.output<typeof configSchema>;

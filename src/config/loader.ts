@@ -8,6 +8,7 @@ import { dependencyProblems } from './dependencies.ts';
 import { ConfigCodes, configError, configWarning } from './diagnostics.ts';
 import { createModuleImporter, type ModuleImporter } from './import-module.ts';
 import { issuesToDiagnostics } from './issues.ts';
+import { resolveOperations } from './resolve-operations.ts';
 import { resolveSync, SYNC_FILE_SUFFIX } from './resolve-sync.ts';
 import { syncSchema } from './sync-schema.ts';
 
@@ -44,7 +45,13 @@ export async function loadProject(rootDir: string, kinds: ProjectKinds): Promise
     if (!config.parsed || diagnostics.some((d) => d.severity === 'error')) return { ok: false, diagnostics };
     return {
       ok: true,
-      config: { rootDir: root, snapshotPath: resolve(root, config.parsed.snapshot.path), connections: config.parsed.connections, syncs },
+      config: {
+        rootDir: root,
+        snapshotPath: resolve(root, config.parsed.snapshot.path),
+        connections: config.parsed.connections,
+        syncs,
+        ...resolveOperations(config.parsed, root),
+      },
       warnings: diagnostics,
     };
   } finally {

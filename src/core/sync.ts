@@ -87,6 +87,46 @@ export interface ConnectionConfig {
   [option: string]: unknown;
 }
 
+/** How `ebb schedule` runs (config `scheduler`). */
+export interface SchedulerSettings {
+  /** Syncs run at the same time. */
+  concurrency: number;
+  /** Port of `/metrics` and `/healthz`; 0 picks a free one. */
+  metricsPort: number;
+  /** Address the metrics server binds; loopback unless opened up on purpose. */
+  metricsHost: string;
+  /** Dead-man's switch: pinged (GET) after scheduler ticks, at most every `heartbeatEveryMs`. */
+  heartbeatUrl?: string | SecretRef;
+  heartbeatEveryMs: number;
+  /** How often the loop wakes to start due syncs. */
+  tickMs: number;
+  /** How often alert rules are evaluated between runs (so a sync that stopped running still alerts). */
+  evaluateEveryMs: number;
+}
+
+/** Where alerts go (config `alerts.channels`). Secrets are `env()` references until a channel opens. */
+export type AlertChannelConfig =
+  | { kind: 'slack'; name: string; url: SecretRef }
+  | { kind: 'webhook'; name: string; url: string | SecretRef; secret: SecretRef; headers: Record<string, string>; timeoutMs: number }
+  | { kind: 'log'; name: string };
+
+export interface AlertSettings {
+  channels: AlertChannelConfig[];
+}
+
+export interface RetentionSettings {
+  /** Run history and row errors older than this are pruned; the snapshot never is. */
+  days: number;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface LoggingSettings {
+  level: LogLevel;
+  /** Absolute path of the structured (JSON lines) log file; stderr when absent. */
+  file?: string;
+}
+
 export interface ResolvedConfig {
   /** Absolute path of the project root (the folder holding `syncs/`). */
   rootDir: string;
@@ -94,4 +134,9 @@ export interface ResolvedConfig {
   snapshotPath: string;
   connections: Record<string, ConnectionConfig>;
   syncs: ResolvedSync[];
+  /** The loader always fills these (with defaults); optional so hand-built configs stay valid. */
+  scheduler?: SchedulerSettings;
+  alerts?: AlertSettings;
+  retention?: RetentionSettings;
+  logging?: LoggingSettings;
 }

@@ -1,0 +1,132 @@
+import type { ResolvedSync } from '../core/sync.ts';
+import { formatDuration, SyncSchedule } from '../scheduler/schedule.ts';
+import type { CycleReport } from '../scheduler/cycle-report.ts';
+import type { AlertSeverity, PendingSummary, SyncHealth } from '../snapshot/store.ts';
+
+/**
+ * Alert rules. Each returns a finding (ok / warning / critical) when it can judge, and nothing when it
+ * cannot (e.g. failure rate of a run that attempted no rows), which leaves the rule's state as it was.
+ */
+export const ALERT_RULES = ['plan-failed', 'guard-blocked', 'apply-failed', 'failure-rate', 'freshness', 'backlog', 'not-running'] as const;
+export type AlertRule = (typeof ALERT_RULES)[number];
+
+export interface Finding {
+  sync: string;
+  rule: AlertRule;
+  severity: AlertSeverity;
+  message: string;
+}
+
+const ok = (sync: string, rule: AlertRule, message: string): Finding => ({ sync, rule, severity: 'ok', message });
+
+/** Rules judged from what a cycle just did. */
+export function cycleFindings(sync: ResolvedSync, report: CycleReport): Finding[] {
+  const name = sync.name;
+  if (report.outcome === 'busy' || report.outcome === 'interrupted') return [];
+  if (report.outcome === 'plan-failed') {
+    return [{ sync: name, rule: 'plan-failed', severity: 'critical', message: `could not plan: ${report.message ?? 'unknown error'}. Nothing was sent; see \`ebb plan ${name}\`` }];
+  }
+  const findings: Finding[] = [ok(name, 'plan-failed', 'the model was read and diffed')];
+  if (report.outcome === 'blocked') {
+    findings.push({ sync: name, rule: 'guard-blocked', severity: 'critical', message: `not applied: ${report.message ?? 'a guard blocked the plan'}. Review with \`ebb plan ${name}\`; if intended, run \`ebb run ${name} --allow-deletes\`` });
+    return findings;
+  }
+  findings.push(ok(name, 'guard-blocked', 'no guard blocks the plan'));
+  findings.push(applyFinding(name, report));
+  const rate = failureRateFinding(sync, report);
+  if (rate) findings.push(rate);
+  return findings;
+}
+
+function applyFinding(sync: string, report: CycleReport): Finding {
+  const apply = report.apply;
+  if (report.outcome === 'failed') {
+    const what = apply ? `apply failed: ${apply.delivered} of ${apply.planned} change(s) delivered.` : 'the run failed.';
+    return { sync, rule: 'apply-failed', severity: 'critical', message: `${what} ${report.message ?? ''}`.trim() };
+  }
+  if (!apply) return ok(sync, 'apply-failed', 'nothing to apply');
+  // Rows lost to whole-call failures (not row rejections) mean the run stopped early.
+  const stoppedEarly = apply.failed - report.rejected;
+  if (stoppedEarly > 0) {
+    return { sync, rule: 'apply-failed', severity: 'warning', message: `apply stopped early: ${stoppedEarly} change(s) not delivered (they stay pending). ${apply.message ?? ''}`.trim() };
+  }
+  return ok(sync, 'apply-failed', `${apply.delivered} of ${apply.planned} change(s) delivered`);
+}
+
+function failureRateFinding(sync: ResolvedSync, report: CycleReport): Finding | null {
+  const max = sync.sla?.maxFailureRate;
+  if (max === undefined) return null;
+  if (report.attempted === 0) return report.plan?.changes === 0 ? ok(sync.name, 'failure-rate', 'no rows to send') : null;
+  const rate = report.rejected / report.attempted;
+  const text = `${report.rejected} of ${report.attempted} row(s) rejected (${percent(rate)}; SLA ${percent(max)})`;
+  if (rate > max) return { sync: sync.name, rule: 'failure-rate', severity: 'critical', message: `${text}. See why with \`ebb errors ${sync.name}\`` };
+  return ok(sync.name, 'failure-rate', text);
+}
+
+export interface StateInput {
+  pending: PendingSummary;
+  health: SyncHealth | null;
+  now: number;
+  /** True while this process runs a cycle of the sync: it is running, however long it takes. */
+  running?: boolean;
+  /**
+   * Reference time for a scheduled sync with no cycle on record (the scheduler's start); null makes
+   * such a sync critical at once (an external check, where no scheduler has ever run it).
+   */
+  neverRunSince: number | null;
+}
+
+/** Rules judged from stored state, after runs and on a timer, so a sync that stopped running alerts. */
+export function stateFindings(sync: ResolvedSync, input: StateInput): Finding[] {
+  const findings: Finding[] = [];
+  const lag = deliveryLagMs(input.pending, input.now);
+  const freshness = sync.sla?.freshnessMs;
+  if (freshness !== undefined) {
+    findings.push(
+      lag > freshness
+        ? { sync: sync.name, rule: 'freshness', severity: 'critical', message: `delivery lag ${formatDuration(lag)} exceeds the ${formatDuration(freshness)} SLA: the oldest of ${input.pending.count} pending change(s) was first seen ${input.pending.oldestFirstSeenAt}` }
+        : ok(sync.name, 'freshness', `delivery lag ${formatDuration(lag)} within the ${formatDuration(freshness)} SLA`),
+    );
+  }
+  const backlog = backlogFinding(sync, input.pending.count);
+  if (backlog) findings.push(backlog);
+  const notRunning = notRunningFinding(sync, input);
+  if (notRunning) findings.push(notRunning);
+  return findings;
+}
+
+/** Age of the oldest change not yet in the destination; 0 when nothing is pending. */
+export function deliveryLagMs(pending: PendingSummary, now: number): number {
+  return pending.oldestFirstSeenAt ? Math.max(0, now - Date.parse(pending.oldestFirstSeenAt)) : 0;
+}
+
+function backlogFinding(sync: ResolvedSync, count: number): Finding | null {
+  const max = sync.sla?.maxBacklog;
+  if (max === undefined) return null;
+  const ratio = sync.sla?.backlogWarnRatio ?? 0.5;
+  const text = `${count} pending change(s) of a ${max} backlog limit`;
+  if (count > max) return { sync: sync.name, rule: 'backlog', severity: 'critical', message: `${text}: over the limit` };
+  if (count > 0 && count >= ratio * max) return { sync: sync.name, rule: 'backlog', severity: 'warning', message: `${text}: at ${percent(count / max)}, past the ${percent(ratio)} warning level` };
+  return ok(sync.name, 'backlog', text);
+}
+
+function notRunningFinding(sync: ResolvedSync, input: StateInput): Finding | null {
+  if (!sync.schedule || input.running) return null;
+  const schedule = new SyncSchedule(sync.schedule);
+  const { health } = input;
+  const lastSuccess = health?.lastSuccessAt ? Date.parse(health.lastSuccessAt) : null;
+  const reference = lastSuccess ?? (health ? Date.parse(health.trackedSince) : input.neverRunSince);
+  const last = health?.lastOutcome ? ` Last cycle: ${health.lastOutcome}${health.lastMessage ? ` (${health.lastMessage})` : ''}.` : '';
+  if (reference === null) {
+    return { sync: sync.name, rule: 'not-running', severity: 'critical', message: `scheduled ${schedule.describe()} but has never run: is \`ebb schedule\` running?` };
+  }
+  if (input.now > schedule.overdueAt(reference)) {
+    const since = lastSuccess === null ? 'no successful run yet' : `no successful run since ${new Date(lastSuccess).toISOString()}`;
+    return { sync: sync.name, rule: 'not-running', severity: 'critical', message: `${since} (scheduled ${schedule.describe()}).${last}` };
+  }
+  return ok(sync.name, 'not-running', `running on schedule (${schedule.describe()})`);
+}
+
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(ratio < 0.1 && ratio > 0 ? 1 : 0)}%`;
+}

@@ -1,0 +1,59 @@
+import { notificationOf, notificationText } from '../../alerts/notification.ts';
+import { DEFAULT_OPERATIONS } from '../../config/resolve-operations.ts';
+import { createLogger } from '../../observability/logger.ts';
+import type { CycleReport } from '../../scheduler/cycle-report.ts';
+import { createSyncRuntime } from '../../scheduler/runtime.ts';
+import type { CliIo } from '../io.ts';
+import { progressReporter } from '../progress.ts';
+import { UsageError, type Project } from '../project.ts';
+import { EBB_VERSION } from '../version.ts';
+import { onStopSignals } from './schedule.ts';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `ebb run SYNC…`: one scheduled-style run now, in dependency order: plan, then apply within the
+ * guards (a blocked plan is not applied without --allow-deletes), alert rules evaluated and notified
+ * as `ebb schedule` would. Exit 0 when every run succeeded, 1 otherwise. SIGTERM/SIGINT stop after the
+ * batches in flight, leaving unsent changes pending.
+ */
+export async function runCommand(io: CliIo, project: Project, flags: { syncs: string[]; allowDeletes: boolean }): Promise<number> {
+  if (flags.syncs.length === 0) throw new UsageError('name the sync(s) to run now: `ebb run SYNC [SYNC…]` (`ebb schedule` runs them on their schedules)');
+  const syncs = project.select(flags.syncs);
+  const logger = createLogger(project.config.logging ?? DEFAULT_OPERATIONS.logging);
+  const runtime = createSyncRuntime(project, { env: io.env, logger, toolVersion: EBB_VERSION, events: progressReporter(io) });
+  const stop = new AbortController();
+  const dispose = onStopSignals(
+    (signal) => {
+      io.out(`${signal}: finishing the batches in flight, then stopping.`);
+      stop.abort();
+    },
+    () => {},
+  );
+  let ok = true;
+  try {
+    await runtime.alerts.deliverOutbox();
+    for (const sync of syncs) {
+      if (stop.signal.aborted) break;
+      const report = await runtime.runCycle(sync, { allowDeletes: flags.allowDeletes, signal: stop.signal });
+      io.out(summaryLine(report));
+      for (const change of await runtime.alertOn(sync, report)) io.out(`  alert ${notificationText(notificationOf(change))}`);
+      if (report.outcome !== 'succeeded') ok = false;
+    }
+    const before = new Date(runtime.clock.now() - runtime.retention.days * DAY_MS).toISOString();
+    await project.store.prune({ before });
+    await runtime.alerts.settled();
+  } finally {
+    dispose();
+  }
+  return ok ? 0 : 1;
+}
+
+function summaryLine(r: CycleReport): string {
+  const head = `${r.sync}: ${r.outcome}`;
+  const apply = r.apply;
+  if (r.outcome === 'blocked') return `${head}: ${r.message}. Nothing was applied; re-run with --allow-deletes if this is intended.`;
+  if (!apply) return `${head}${r.message ? ` (${r.message})` : ''}`;
+  const counts = `${apply.delivered} delivered, ${apply.failed} failed of ${apply.planned}; ${apply.apiCalls} API call(s), ${apply.rateLimited} rate-limited; ${r.pending.count} still pending`;
+  return `${head}: ${counts}${apply.message ? `. ${apply.message}` : ''}`;
+}

@@ -1,0 +1,32 @@
+import type { ChangeTotals } from '../core/change.ts';
+import type { GuardBlock } from '../core/plan.ts';
+import type { SyncApplyResult } from '../engine/events.ts';
+import type { CycleOutcome, PendingSummary } from '../snapshot/store.ts';
+
+/**
+ * What one cycle (plan, then apply within the guards) of one sync did. `busy`: another process held
+ * the sync's lock, so nothing ran; `interrupted`: a stop was requested (unsent changes stay pending).
+ * Neither counts as a success or a failure.
+ */
+export interface CycleReport {
+  sync: string;
+  outcome: CycleOutcome | 'busy' | 'interrupted';
+  message: string | null;
+  startedAt: number;
+  finishedAt: number;
+  /** What the plan found; null when the cycle did not get as far as a plan. */
+  plan: { changes: number; totals: ChangeTotals; modelRows: number; errored: boolean; blocked: GuardBlock | null } | null;
+  apply: SyncApplyResult | null;
+  /** Rows the destination answered about, and how many of those it rejected (the failure-rate SLA). */
+  attempted: number;
+  rejected: number;
+  /** Pending changes after the cycle: the backlog and the delivery lag. */
+  pending: PendingSummary;
+  /** Destination account written to (metric label; never holds secrets). */
+  account: string | null;
+}
+
+/** Cycles that count as the sync running: data got through, or there was nothing to send. */
+export function cycleSucceeded(outcome: CycleReport['outcome']): boolean {
+  return outcome === 'succeeded' || outcome === 'partial';
+}
