@@ -1,8 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { runCli } from '../../src/cli/main.ts';
 import { startHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../src/sandbox/hubspot/index.ts';
-import { captureIo } from './capture-io.ts';
-import { openEngine, type EngineHarness } from './engine-project.ts';
+import type { EngineHarness } from './engine-project.ts';
+import { projectRunner } from './project-runner.ts';
 import { createTestProject, duckdbExec, type TestProject } from './project.ts';
 
 export const HUBSPOT_TOKEN = 'pat-na1-e2e-test-token';
@@ -94,26 +93,18 @@ export default defineSync({
   );
 
   const env = { HUBSPOT_TOKEN };
-  const engines: EngineHarness[] = [];
+  const runner = projectRunner(project.dir, env);
   return {
     project,
     sandbox,
     env,
     sql: (...statements) => duckdbExec(warehouse, statements),
-    async cli(args) {
-      const io = captureIo(project.dir, env);
-      const code = await runCli(args, io);
-      return { code, out: io.stdout(), err: io.stderr() };
-    },
-    async engine() {
-      const engine = await openEngine(project.dir, env);
-      engines.push(engine);
-      return engine;
-    },
+    cli: runner.cli,
+    engine: runner.engine,
     contacts: () => new Map(sandbox.records('contacts').map((record) => [record.properties['email'] ?? '', mappedProperties(record.properties)])),
     model: () => readModel(warehouse),
     async close() {
-      for (const engine of engines) await engine.close();
+      await runner.closeEngines();
       await sandbox.close();
       project.cleanup();
     },

@@ -1,9 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { runCli } from '../../src/cli/main.ts';
 import type { Row } from '../../src/core/values.ts';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../src/sandbox/salesforce/index.ts';
-import { captureIo } from './capture-io.ts';
-import { openEngine, type EngineHarness } from './engine-project.ts';
+import type { EngineHarness } from './engine-project.ts';
+import { projectRunner } from './project-runner.ts';
 import type { CliRun } from './hubspot-project.ts';
 import { createTestProject, duckdbExec, type TestProject } from './project.ts';
 
@@ -111,26 +110,18 @@ export default defineSync({
   );
 
   const env = { SALESFORCE_ACCESS_TOKEN: SALESFORCE_TOKEN };
-  const engines: EngineHarness[] = [];
+  const runner = projectRunner(project.dir, env);
   return {
     project,
     sandbox,
     env,
     sql: (...statements) => duckdbExec(warehouse, statements),
-    async cli(args) {
-      const io = captureIo(project.dir, env);
-      const code = await runCli(args, io);
-      return { code, out: io.stdout(), err: io.stderr() };
-    },
-    async engine() {
-      const engine = await openEngine(project.dir, env);
-      engines.push(engine);
-      return engine;
-    },
+    cli: runner.cli,
+    engine: runner.engine,
     accounts: () => new Map([...sandbox.recordsBy('Account', 'External_Id__c')].map(([key, record]) => [key, mappedFields(record)])),
     model: () => readModel(warehouse),
     async close() {
-      for (const engine of engines) await engine.close();
+      await runner.closeEngines();
       await sandbox.close();
       project.cleanup();
     },
