@@ -35,7 +35,7 @@ export function progressReporter(io: CliIo, write: (text: string) => void = (t) 
           const filled = Math.round(share * width);
           write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}   `);
           if (done >= total) write('\n');
-        } else if (share - lastPlainShare >= 0.1 || Date.now() - lastPlainAt > 5000 || done >= total) {
+        } else if (Math.floor(share * 10) > Math.floor(lastPlainShare * 10) || Date.now() - lastPlainAt > 5000 || done >= total) {
           lastPlainShare = share;
           lastPlainAt = Date.now();
           io.out(`  ${text}`);
