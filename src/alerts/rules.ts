@@ -42,7 +42,7 @@ function applyFinding(sync: string, report: CycleReport): Finding {
   const apply = report.apply;
   if (report.outcome === 'failed') {
     const what = apply ? `apply failed: ${apply.delivered} of ${apply.planned} change(s) delivered.` : 'the run failed.';
-    return { sync, rule: 'apply-failed', severity: 'critical', message: `${what} ${report.message ?? ''}`.trim() };
+    return { sync, rule: 'apply-failed', severity: 'critical', message: `${what} ${apply?.message ?? report.message ?? ''}`.trim() };
   }
   if (!apply) return ok(sync, 'apply-failed', 'nothing to apply');
   // Rows lost to whole-call failures (not row rejections) mean the run stopped early.

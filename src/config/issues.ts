@@ -18,6 +18,8 @@ export function issuesToDiagnostics(issues: readonly Issue[], schema: z.ZodType,
     const at = { ...where, path: formatPath(path) };
     switch (issue.code) {
       case 'invalid_union':
+        // No branch to pick from (a discriminated union's unknown tag): the union's own message says it.
+        if (issue.errors.length === 0) return void out.push(configError(ConfigCodes.INVALID_VALUE, issue.message, at));
         for (const nested of closestBranch(issue.errors)) add(nested, path);
         return;
       case 'unrecognized_keys': {
