@@ -26,8 +26,14 @@ function recorder() {
     finished,
     timeline,
     observer: {
-      cycleStarted: (sync: string) => (started.push(sync), timeline.push(`start ${sync}`)),
-      cycleFinished: (r: CycleReport) => (finished.push(r), timeline.push(`end ${r.sync}`)),
+      cycleStarted(sync: string): void {
+        started.push(sync);
+        timeline.push(`start ${sync}`);
+      },
+      cycleFinished(r: CycleReport): void {
+        finished.push(r);
+        timeline.push(`end ${r.sync}`);
+      },
     },
   };
 }
