@@ -75,6 +75,14 @@ export class SchedulerMetrics {
   }
 
   text(): Promise<string> {
-    return this.registry.metrics();
+    return exposition(this.registry);
   }
+}
+
+/**
+ * The registry's text, with prom-client's `Nan` spelled `NaN` as the exposition format specifies
+ * (Prometheus itself parses either; stricter scrapers do not).
+ */
+export async function exposition(registry: Registry): Promise<string> {
+  return (await registry.metrics()).replace(/ Nan$/gm, ' NaN');
 }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { EbbError } from '../core/errors.ts';
+import { exposition } from './metrics.ts';
 
 export interface ObservabilityServerOptions {
   host: string;
@@ -23,7 +24,7 @@ export async function startObservabilityServer(options: ObservabilityServerOptio
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://ebb').pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'use GET\n');
-    if (path === '/metrics') return send(res, 200, options.registry.contentType, await options.registry.metrics());
+    if (path === '/metrics') return send(res, 200, options.registry.contentType, await exposition(options.registry));
     if (path === '/healthz') {
       const health = options.health();
       return send(res, health.ok ? 200 : 503, 'application/json', `${JSON.stringify(health)}\n`);
