@@ -4,9 +4,11 @@ import type { PruneResult } from '../store.ts';
 /**
  * Keeps the file from growing without bound. Never touches snapshot_rows, sync_state or pending
  * changes. A run is kept, however old, when it is its sync's latest run or latest successful one
- * (`ebb status` and the stale-sync checks read them). A row error is kept while its key is still
- * pending: the key is still failing (or waiting for its next attempt), and the error says why; errors
- * of keys that left the model, or were fixed without a delivery through Ebb, age out.
+ * (`ebb status` and the stale-sync checks read them). A row error is kept, however old, while its key
+ * is still pending: the key is still failing (or waiting for its next attempt, e.g. while the sync is
+ * blocked), and the error says why. Errors of keys no longer proposed (the bad value was reverted in
+ * the warehouse, the sync is no longer run) age out. (Keys that left the model lose their errors at
+ * plan time already, in staging.)
  */
 export function pruneHistory(client: Database.Database, before: string): PruneResult {
   const prune = client.transaction((): PruneResult => {
