@@ -28,7 +28,7 @@ export function cycleFindings(sync: ResolvedSync, report: CycleReport): Finding[
   }
   const findings: Finding[] = [ok(name, 'plan-failed', 'the model was read and diffed')];
   if (report.outcome === 'blocked') {
-    findings.push({ sync: name, rule: 'guard-blocked', severity: 'critical', message: `not applied: ${report.message ?? 'a guard blocked the plan'}. Review with \`ebb plan ${name}\`; if intended, run \`ebb run ${name} --allow-deletes\`` });
+    findings.push({ sync: name, rule: 'guard-blocked', severity: 'critical', message: `not applied: ${report.plan?.blocked?.message ?? report.message ?? 'a guard blocked the plan'}. Review with \`ebb plan ${name}\`; if intended, run \`ebb run ${name} --allow-deletes\`` });
     return findings;
   }
   findings.push(ok(name, 'guard-blocked', 'no guard blocks the plan'));

@@ -52,7 +52,7 @@ export async function runCommand(io: CliIo, project: Project, flags: { syncs: st
 function summaryLine(r: CycleReport): string {
   const head = `${r.sync}: ${r.outcome}`;
   const apply = r.apply;
-  if (r.outcome === 'blocked') return `${head}: ${r.message}. Nothing was applied; re-run with --allow-deletes if this is intended.`;
+  if (r.outcome === 'blocked') return `${head}: ${r.plan?.blocked?.message ?? r.message}. Nothing was applied; re-run with --allow-deletes if this is intended.`;
   if (!apply) return `${head}${r.message ? ` (${r.message})` : ''}`;
   const counts = `${apply.delivered} delivered, ${apply.failed} failed of ${apply.planned}; ${apply.apiCalls} API call(s), ${apply.rateLimited} rate-limited; ${r.pending.count} still pending`;
   return `${head}: ${counts}${apply.message ? `. ${apply.message}` : ''}`;
