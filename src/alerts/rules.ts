@@ -67,8 +67,11 @@ export interface StateInput {
   pending: PendingSummary;
   health: SyncHealth | null;
   now: number;
-  /** True while this process runs a cycle of the sync: it is running, however long it takes. */
-  running?: boolean;
+  /**
+   * When the cycle this process is running for the sync started. While it runs the rule changes
+   * nothing, unless the run itself has gone on past two slots (a hung run has stopped the sync too).
+   */
+  runningSince?: number;
   /**
    * Reference time for a scheduled sync with no cycle on record (the scheduler's start); null makes
    * such a sync critical at once (an external check, where no scheduler has ever run it).
@@ -111,8 +114,13 @@ function backlogFinding(sync: ResolvedSync, count: number): Finding | null {
 }
 
 function notRunningFinding(sync: ResolvedSync, input: StateInput): Finding | null {
-  if (!sync.schedule || input.running) return null;
+  if (!sync.schedule) return null;
   const schedule = new SyncSchedule(sync.schedule);
+  if (input.runningSince !== undefined) {
+    if (input.now <= schedule.overdueAt(input.runningSince)) return null;
+    const since = new Date(input.runningSince).toISOString();
+    return { sync: sync.name, rule: 'not-running', severity: 'critical', message: `a run has been going since ${since} without finishing (scheduled ${schedule.describe()}): is it stuck on the warehouse or the destination?` };
+  }
   const { health } = input;
   const lastSuccess = health?.lastSuccessAt ? Date.parse(health.lastSuccessAt) : null;
   const reference = lastSuccess ?? (health ? Date.parse(health.trackedSince) : input.neverRunSince);

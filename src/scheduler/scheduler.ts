@@ -58,6 +58,7 @@ export class Scheduler {
   private readonly nextDue = new Map<string, number>();
   private queue: QueuedRun[] = [];
   private readonly running = new Map<string, Promise<void>>();
+  private readonly runningSince = new Map<string, number>();
   private readonly stopController = new AbortController();
   private readonly startedAt: number;
   private initialised = false;
@@ -172,6 +173,7 @@ export class Scheduler {
   private start({ sync, dueAt }: QueuedRun): void {
     const { clock, observer } = this.options;
     this.nextDue.set(sync.name, this.schedules.get(sync.name)!.nextSlotAfter(dueAt, clock.now()));
+    this.runningSince.set(sync.name, clock.now());
     observer?.cycleStarted?.(sync.name, dueAt);
     const task = (async () => {
       try {
@@ -183,6 +185,7 @@ export class Scheduler {
       }
     })().finally(() => {
       this.running.delete(sync.name);
+      this.runningSince.delete(sync.name);
       this.dispatch();
     });
     this.running.set(sync.name, task);
@@ -196,7 +199,8 @@ export class Scheduler {
       const pending = await store.pendingSummary(sync.name);
       const health = await store.readHealth(sync.name);
       observer?.stateEvaluated?.(sync, { pending, health, now });
-      findings.push(...stateFindings(sync, { pending, health, now, running: this.running.has(sync.name), neverRunSince: this.startedAt }));
+      const runningSince = this.runningSince.get(sync.name);
+      findings.push(...stateFindings(sync, { pending, health, now, neverRunSince: this.startedAt, ...(runningSince !== undefined ? { runningSince } : {}) }));
     }
     await alerts.observe(findings);
     await alerts.deliverOutbox();

@@ -96,8 +96,10 @@ describe('rules judged on stored state', () => {
     // Never succeeded: measured from the first cycle; never run at all and nobody to run it: critical.
     expect(judge(every, T0 + 20 * MINUTE, health({ lastSuccessAt: null, lastOutcome: 'failed' }))?.severity).toBe('ok');
     expect(judge(every, T0, null)?.message).toBe('scheduled every 15m but has never run: is `ebb schedule` running?');
-    // A run in progress is not "stopped", however long it takes.
-    expect(stateFindings(every, { pending: { count: 0, oldestFirstSeenAt: null }, health: health(), now: T0 + 99 * MINUTE, running: true, neverRunSince: null })).toEqual([]);
+    // A run in progress changes nothing, until it has itself gone on past two slots.
+    const running = (now: number) => stateFindings(every, { pending: { count: 0, oldestFirstSeenAt: null }, health: health({ lastSuccessAt: null }), now, runningSince: T0 + 60 * MINUTE, neverRunSince: null });
+    expect(running(T0 + 91.5 * MINUTE)).toEqual([]);
+    expect(running(T0 + 91.5 * MINUTE + 1)[0]).toMatchObject({ severity: 'critical', message: `a run has been going since ${iso(T0 + 60 * MINUTE)} without finishing (scheduled every 15m): is it stuck on the warehouse or the destination?` });
     expect(stateFindings(sync(), { pending: { count: 0, oldestFirstSeenAt: null }, health: null, now: T0, neverRunSince: null })).toEqual([]);
   });
 });

@@ -53,6 +53,7 @@ describe('ebb run SYNC', () => {
   it('shows lag against the SLA in ebb status', async () => {
     p = await createScheduledProject({ rows: 5, contacts: "sla: { freshness: '15m' }," });
     p.sandbox.knobs.rejectKeys['cust-000002'] = 'nope';
+    expect((await cli('status', '--offline')).out).toContain('lag not tracked yet (tracked by `ebb schedule` and `ebb run`)');
     expect((await cli('run', 'contacts')).code).toBe(1);
     const status = await cli('status');
     expect(status.out).toMatch(/contacts\s+last run .* partial \(4 delivered, 1 failed\); 4 record\(s\) in snapshot; 1 failed row\(s\); 1 pending change\(s\); lag \d+ms of 15m SLA: ok/);

@@ -14,8 +14,11 @@ export interface SyncStatus {
   failedRows: number;
   /** Changes the next plan would make; null when not computed (--offline) or the model failed. */
   pending: number | null;
-  /** Delivery lag: age of the oldest change not yet delivered, as of the last scheduled or `ebb run` plan. */
-  lagSeconds: number;
+  /**
+   * Delivery lag: age of the oldest change not yet delivered, as tracked by `ebb schedule` and
+   * `ebb run`; null when neither has run the sync yet.
+   */
+  lagSeconds: number | null;
   /** The freshness SLA, when the sync has one; `slaMet` compares the lag with it. */
   freshnessSlaSeconds: number | null;
   slaMet: boolean | null;
@@ -42,7 +45,9 @@ export async function statusCommand(io: CliIo, project: Project, flags: StatusFl
   const statuses: SyncStatus[] = [];
   for (const sync of syncs) {
     const [run] = await project.store.listRuns({ sync: sync.name, limit: 1 });
-    const lagMs = deliveryLagMs(await project.store.pendingSummary(sync.name), now);
+    const pendingSummary = await project.store.pendingSummary(sync.name);
+    const tracked = pendingSummary.count > 0 || (await project.store.readHealth(sync.name)) !== null;
+    const lagMs = tracked ? deliveryLagMs(pendingSummary, now) : null;
     const freshness = sync.sla?.freshnessMs ?? null;
     statuses.push({
       sync: sync.name,
@@ -50,9 +55,9 @@ export async function statusCommand(io: CliIo, project: Project, flags: StatusFl
       records: await project.store.countRows(sync.name),
       failedRows: await project.store.countRowErrors(sync.name),
       pending: pending.get(sync.name) ?? null,
-      lagSeconds: Math.round(lagMs / 1000),
+      lagSeconds: lagMs === null ? null : Math.round(lagMs / 1000),
       freshnessSlaSeconds: freshness === null ? null : freshness / 1000,
-      slaMet: freshness === null ? null : lagMs <= freshness,
+      slaMet: freshness === null || lagMs === null ? null : lagMs <= freshness,
     });
   }
   if (flags.json) {
@@ -68,6 +73,7 @@ export async function statusCommand(io: CliIo, project: Project, flags: StatusFl
 }
 
 function lagText(s: SyncStatus): string {
+  if (s.lagSeconds === null) return 'lag not tracked yet (tracked by `ebb schedule` and `ebb run`)';
   const lag = `lag ${formatDuration(s.lagSeconds * 1000)}`;
   if (s.freshnessSlaSeconds === null) return `${lag} (no freshness SLA)`;
   return `${lag} of ${formatDuration(s.freshnessSlaSeconds * 1000)} SLA: ${s.slaMet ? 'ok' : 'BREACHED'}`;
