@@ -32,3 +32,5 @@ export type {
 } from './connectors/connector.ts';
 export type { SourceDefinition, SourceSession, ReadOptions } from './sources/source.ts';
 export type { SnapshotStore } from './snapshot/store.ts';
+// Types only (erased at runtime): what an alert webhook receiver gets.
+export type { AlertWebhookBody } from './alerts/channels/webhook.ts';
