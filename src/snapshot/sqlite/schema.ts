@@ -33,7 +33,12 @@ export const snapshotRows = sqliteTable(
     syncedAt: text('synced_at').notNull(),
     runId: text('run_id').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.sync, table.key] })],
+  (table) => [
+    primaryKey({ columns: [table.sync, table.key] }),
+    // Planning looks up every model row's fingerprint: covered by this index, a lookup never touches
+    // the (payload-heavy) table pages.
+    index('snapshot_rows_fingerprint').on(table.sync, table.key, table.fingerprint),
+  ],
 );
 
 /**

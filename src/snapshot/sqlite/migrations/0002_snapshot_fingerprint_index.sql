@@ -1,0 +1,1 @@
+CREATE INDEX `snapshot_rows_fingerprint` ON `snapshot_rows` (`sync`,`key`,`fingerprint`);
