@@ -16,3 +16,5 @@ export { webhookConnector, verifyWebhookSignature } from './connectors/webhook/i
 export { duckdbSource } from './sources/duckdb/index.ts';
 export { postgresSource } from './sources/postgres/index.ts';
 export { snowflakeSource } from './sources/snowflake/index.ts';
+export { createSyncRuntime, createScheduler, type SchedulerProject, type RuntimeOptions, type SyncRuntime } from './scheduler/runtime.ts';
+export { Scheduler } from './scheduler/scheduler.ts';
