@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { snowflakeSource } from '../../src/sources/snowflake/index.ts';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.ts';
+import { DUCKDB_FIXTURE_SQL } from './duckdb-fixture-sql.ts';
 import { describeSourceContract, type SourceHarness } from './source-contract.ts';
 
 /**
@@ -9,22 +10,7 @@ import { describeSourceContract, type SourceHarness } from './source-contract.ts
  * rowtype (NUMBER(38,0), NUMBER(12,2), REAL, DATE, TIMESTAMP_NTZ, TIMESTAMP_LTZ, TEXT, VARIANT,
  * ARRAY, BINARY) decoded by the real snowflake-sdk.
  */
-const FIXTURE_SQL = `
-CREATE TABLE contract_fixture (
-  id INTEGER, flag BOOLEAN, small_int SMALLINT, big_int BIGINT, negative_big_int BIGINT,
-  amount DECIMAL(12,2), ratio DOUBLE, day DATE, ts TIMESTAMP, ts_tz TIMESTAMPTZ, label VARCHAR,
-  uid UUID, doc JSON, tags INTEGER[], payload BLOB
-);
-INSERT INTO contract_fixture VALUES
-  (1, true, 42, 9007199254740993, -9223372036854775808, 1234.50, 0.1, DATE '2024-02-29',
-   TIMESTAMP '2024-03-10 12:34:56.789123', TIMESTAMPTZ '2024-03-10 12:34:56.789+05:30',
-   'Zoë O''Brien — 日本語 🎉', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-   '{"a":1,"b":[true,null,"x"],"c":{"d":"é"}}', [1, 2, 3], '\\x65\\x62\\x62\\x00\\xFF'::BLOB),
-  (2, false, -32768, 9007199254740991, -9007199254740992, -0.05, 'NaN'::DOUBLE, DATE '1969-07-20',
-   TIMESTAMP '1969-12-31 23:59:59.999999', TIMESTAMPTZ '1999-12-31 23:59:59.5-08:00',
-   '', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '[1,"two",{"three":3.5}]', [], ''::BLOB),
-  (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-`;
+const FIXTURE_SQL = DUCKDB_FIXTURE_SQL;
 
 const USER = { name: 'contract_user', password: 'contract-password' };
 
