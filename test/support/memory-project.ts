@@ -18,6 +18,12 @@ export interface MemoryProjectOptions {
   /** Extra options for the memory connection (budget, batch size, timeout). */
   connection?: Record<string, unknown>;
   deletes?: { maxDeletePercent?: number; blockWhenModelEmpty?: boolean };
+  /** Extra fields of the `contacts` sync, as TypeScript source (e.g. `schedule: { every: '1h' }`). */
+  contacts?: string;
+  /** More sync files: name → body of defineSync({...}). */
+  extraSyncs?: Record<string, string>;
+  /** Extra top-level fields of ebb.config.ts, as TypeScript source (scheduler, alerts, retention, logging). */
+  config?: string;
 }
 
 /** A project syncing a DuckDB `customers` table to the memory sandbox's `contacts`. */
@@ -32,13 +38,15 @@ export async function createMemoryProject(options: MemoryProjectOptions): Promis
   const connection = { kind: 'memory', baseUrl: sandbox.url, ...options.connection };
   project.write(
     'syncs/ebb.config.ts',
-    `import { defineConfig } from 'ebb';
+    `import { defineConfig, env } from 'ebb';
+void env;
 export default defineConfig({
   snapshot: { path: '.ebb/snapshot.sqlite' },
   connections: {
     warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
     crm: ${JSON.stringify(connection)},
   },
+  ${options.config ?? ''}
 });
 `,
   );
@@ -52,9 +60,13 @@ export default defineSync({
   mapping: { external_id: 'customer_id', email: 'email', firstname: 'first_name', score: 'score', vip: { from: 'vip', sensitive: true } },
   mode: '${options.mode ?? 'upsert'}',
   ${options.deletes ? `deletes: ${JSON.stringify(options.deletes)},` : ''}
+  ${options.contacts ?? ''}
 });
 `,
   );
+  for (const [name, body] of Object.entries(options.extraSyncs ?? {})) {
+    project.write(`syncs/${name}.sync.ts`, `import { defineSync } from 'ebb';\nexport default defineSync({\n${body}\n});\n`);
+  }
   return {
     project,
     sandbox,

@@ -9,54 +9,14 @@ import { SchedulerMetrics } from '../../../src/observability/metrics.ts';
 import { createScheduler, createSyncRuntime, type RuntimeOptions, type SyncRuntime } from '../../../src/scheduler/runtime.ts';
 import type { Scheduler } from '../../../src/scheduler/scheduler.ts';
 
-export interface ScheduledProjectOptions extends MemoryProjectOptions {
-  /** Extra fields of the `contacts` sync, as TypeScript source (e.g. `schedule: { every: '1h' }`). */
-  contacts?: string;
-  /** More sync files: name → body of defineSync({...}). */
-  extraSyncs?: Record<string, string>;
-  /** Extra top-level fields of ebb.config.ts, as TypeScript source (scheduler, alerts, retention, logging). */
-  config?: string;
-}
+export type ScheduledProjectOptions = MemoryProjectOptions;
 
 /**
  * The memory project (DuckDB `customers` → memory sandbox `contacts`), with the sync's schedule and
  * SLAs and the config's scheduler/alerts sections set by the test.
  */
-export async function createScheduledProject(options: ScheduledProjectOptions): Promise<MemoryProject> {
-  const p = await createMemoryProject(options);
-  const connection = { kind: 'memory', baseUrl: p.sandbox.url, ...options.connection };
-  p.project.write(
-    'syncs/ebb.config.ts',
-    `import { defineConfig, env } from 'ebb';
-void env;
-export default defineConfig({
-  snapshot: { path: '.ebb/snapshot.sqlite' },
-  connections: {
-    warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
-    crm: ${JSON.stringify(connection)},
-  },
-  ${options.config ?? ''}
-});
-`,
-  );
-  p.project.write(
-    'syncs/contacts.sync.ts',
-    `import { defineSync } from 'ebb';
-export default defineSync({
-  source: { connection: 'warehouse', query: 'select * from customers' },
-  key: 'customer_id',
-  destination: { connection: 'crm', object: 'contacts', matchOn: 'external_id' },
-  mapping: { external_id: 'customer_id', email: 'email', firstname: 'first_name', score: 'score', vip: { from: 'vip', sensitive: true } },
-  mode: '${options.mode ?? 'upsert'}',
-  ${options.deletes ? `deletes: ${JSON.stringify(options.deletes)},` : ''}
-  ${options.contacts ?? ''}
-});
-`,
-  );
-  for (const [name, body] of Object.entries(options.extraSyncs ?? {})) {
-    p.project.write(`syncs/${name}.sync.ts`, `import { defineSync } from 'ebb';\nexport default defineSync({\n${body}\n});\n`);
-  }
-  return p;
+export function createScheduledProject(options: ScheduledProjectOptions): Promise<MemoryProject> {
+  return createMemoryProject(options);
 }
 
 export const FAST_RETRY: RetryPolicy = { maxRateLimitedRetries: 3, maxTransientRetries: 2, baseDelayMs: 5, maxDelayMs: 20 };
