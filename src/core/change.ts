@@ -3,8 +3,6 @@ import type { Row } from './values.ts';
 /** What a plan proposes for one record. `delete` appears only for syncs in mirror mode. */
 export type ChangeAction = 'create' | 'update' | 'delete';
 
-export const CHANGE_ACTIONS: readonly ChangeAction[] = ['create', 'update', 'delete'];
-
 export interface Change {
   action: ChangeAction;
   /** The model's row key, as a string. */

@@ -16,10 +16,6 @@ export interface Diagnostic {
   sync?: string;
 }
 
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error');
-}
-
 export function formatDiagnostic(d: Diagnostic): string {
   const where = [d.file, d.path].filter(Boolean).join(' › ');
   const label = d.severity === 'error' ? 'Error' : 'Warning';

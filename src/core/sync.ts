@@ -4,8 +4,6 @@
  */
 export type SyncMode = 'upsert' | 'update' | 'create' | 'mirror';
 
-export const SYNC_MODES: readonly SyncMode[] = ['upsert', 'update', 'create', 'mirror'];
-
 export interface FieldMapping {
   /** Destination field (HubSpot property, Salesforce field, ...). */
   to: string;

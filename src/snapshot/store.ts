@@ -52,11 +52,6 @@ export interface DiffOptions {
   batchSize: number;
 }
 
-export interface DiffCounts {
-  create: number;
-  update: number;
-  delete: number;
-}
 
 export interface DeliveredRow {
   key: string;
@@ -223,8 +218,6 @@ export interface SnapshotStore extends OperationsStore {
 
   /** Starts staging a run's model rows for `sync` (replacing any earlier staging of it). */
   beginStaging(sync: string): Promise<Stager>;
-  /** Counts of what the staged rows would change, without materialising the changes. */
-  diffCounts(sync: string): Promise<DiffCounts>;
   /** Changes between the staged rows and the snapshot, streamed in batches. */
   diff(sync: string, options: DiffOptions): AsyncIterable<Change[]>;
   /** Frees the staging of `sync`. */

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StalePlanError } from '../../src/core/errors.ts';
 import { openSqliteSnapshotStore, type SqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
-import { batchFor, collect, delivered, stageAll, staged } from '../contracts/snapshot-store-contract.ts';
+import { batchFor, collect, countChanges, delivered, stageAll, staged } from '../contracts/snapshot-store-contract.ts';
 
 const MIGRATIONS = readdirSync(new URL('../../src/snapshot/sqlite/migrations', import.meta.url)).filter((f) => f.endsWith('.sql'));
 
@@ -95,8 +95,8 @@ describe('SQLite snapshot store', () => {
     const a = open();
     const b = open();
     await stageAll(a, 's', [staged('k', { n: 1 })]);
-    await expect(b.diffCounts('s')).rejects.toThrow(/beginStaging/);
-    expect(await a.diffCounts('s')).toEqual({ create: 1, update: 0, delete: 0 });
+    await expect(countChanges(b, 's')).rejects.toThrow(/beginStaging/);
+    expect(await countChanges(a, 's')).toEqual({ create: 1, update: 0, delete: 0 });
   });
 
   it('keeps a known remote id when a delivery reports none, and replaces it when one is reported', async () => {

@@ -3,7 +3,7 @@ import { changedFieldsBetween, type Change } from '../../core/change.ts';
 import { EbbError } from '../../core/errors.ts';
 import { canonicalJson } from '../../core/fingerprint.ts';
 import type { Row } from '../../core/values.ts';
-import type { DiffCounts, DiffOptions } from '../store.ts';
+import type { DiffOptions } from '../store.ts';
 import type { StagingTable, StagingTables } from './staging.ts';
 
 interface UpsertCandidate {
@@ -63,23 +63,6 @@ export async function* diffStaging(
     }
   }
   if (batch.length > 0) yield batch;
-}
-
-/** The three counts, computed in SQL without materialising a single change. */
-export function countDiff(client: Database.Database, staging: StagingTables, sync: string): DiffCounts {
-  const { name } = uniqueStaging(staging, sync);
-  const count = (sql: string): number => client.prepare(sql).pluck().get({ sync }) as number;
-  return {
-    create: count(
-      `SELECT count(*) FROM ${name} AS s WHERE NOT EXISTS (SELECT 1 FROM snapshot_rows AS r WHERE r.sync = @sync AND r.key = s.key)`,
-    ),
-    update: count(
-      `SELECT count(*) FROM ${name} AS s JOIN snapshot_rows AS r ON r.sync = @sync AND r.key = s.key WHERE r.fingerprint <> s.fingerprint`,
-    ),
-    delete: count(
-      `SELECT count(*) FROM snapshot_rows AS r WHERE r.sync = @sync AND NOT EXISTS (SELECT 1 FROM ${name} AS s WHERE s.key = r.key)`,
-    ),
-  };
 }
 
 /** A diff over duplicate keys would pair one snapshot record with several model rows: refuse it. */

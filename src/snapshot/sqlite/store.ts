@@ -4,7 +4,6 @@ import type {
   AlertState,
   CommitBatch,
   CycleOutcome,
-  DiffCounts,
   DiffOptions,
   LockRequest,
   LockResult,
@@ -21,7 +20,7 @@ import type {
 import { AlertStateTable } from './alert-states.ts';
 import { BatchCommitter } from './commit.ts';
 import { openSnapshotDb, type SnapshotDb } from './connection.ts';
-import { countDiff, diffStaging } from './diff.ts';
+import { diffStaging } from './diff.ts';
 import { HealthRecorder } from './health.ts';
 import * as locks from './lock.ts';
 import { PendingTracker } from './pending.ts';
@@ -69,10 +68,6 @@ export class SqliteSnapshotStore implements SnapshotStore {
 
   async beginStaging(sync: string): Promise<Stager> {
     return this.staging.begin(sync);
-  }
-
-  async diffCounts(sync: string): Promise<DiffCounts> {
-    return countDiff(this.db.$client, this.staging, sync);
   }
 
   diff(sync: string, options: DiffOptions): AsyncIterable<Change[]> {
