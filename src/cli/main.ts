@@ -11,7 +11,8 @@ import { scheduleCommand } from './commands/schedule.ts';
 import { statusCommand } from './commands/status.ts';
 import { validateCommand } from './commands/validate.ts';
 import { processIo, type CliIo } from './io.ts';
-import { openProject, UsageError, type Project } from './project.ts';
+import { openProject, type Project } from './project.ts';
+import { UsageError } from './usage-error.ts';
 import { EBB_VERSION } from './version.ts';
 
 const HELP = `ebb ${EBB_VERSION} — keep SaaS tools in sync with your warehouse

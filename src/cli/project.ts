@@ -9,6 +9,7 @@ import { openSqliteSnapshotStore } from '../snapshot/sqlite/index.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
 import type { CliIo } from './io.ts';
 import { builtInKinds } from './registry.ts';
+import { UsageError } from './usage-error.ts';
 
 /** A loaded project: config, snapshot store, and how to open its connections. */
 export interface Project {
@@ -20,8 +21,6 @@ export interface Project {
   select(names: readonly string[]): ResolvedSync[];
   close(): Promise<void>;
 }
-
-export class UsageError extends Error {}
 
 /** Loads syncs/ and opens the snapshot; prints every diagnostic and returns null when the config is broken. */
 export async function openProject(io: CliIo, projectDir: string | undefined): Promise<Project | null> {

@@ -5,7 +5,8 @@ import type { CycleReport } from '../../scheduler/cycle-report.ts';
 import { createSyncRuntime } from '../../scheduler/runtime.ts';
 import type { CliIo } from '../io.ts';
 import { progressReporter } from '../progress.ts';
-import { UsageError, type Project } from '../project.ts';
+import type { Project } from '../project.ts';
+import { UsageError } from '../usage-error.ts';
 import { EBB_VERSION } from '../version.ts';
 import { onStopSignals } from './schedule.ts';
 

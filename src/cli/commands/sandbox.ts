@@ -1,7 +1,6 @@
 import type { RunningSandbox } from '../../sandbox/sandbox.ts';
 import type { CliIo } from '../io.ts';
 import { sandboxStarters, type SandboxFlags } from '../sandboxes.ts';
-import { UsageError } from '../project.ts';
 
 /**
  * `ebb sandbox [NAME…]`: runs local API-compatible destinations until Ctrl-C, for rehearsing a sync.
@@ -11,7 +10,7 @@ export async function sandboxCommand(io: CliIo, flags: SandboxFlags & { names: s
   const names = flags.names.length > 0 ? flags.names : ['memory'];
   const unknown = names.filter((n) => !sandboxStarters[n]);
   if (unknown.length > 0) {
-    io.err(new UsageError(`unknown sandbox ${unknown.join(', ')}; available: ${Object.keys(sandboxStarters).join(', ')}`).message);
+    io.err(`Error: unknown sandbox ${unknown.join(', ')}; available: ${Object.keys(sandboxStarters).join(', ')}`);
     return 1;
   }
   const running: RunningSandbox[] = [];
