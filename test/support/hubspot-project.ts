@@ -1,7 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../src/sandbox/hubspot/index.ts';
-import type { EngineHarness } from './engine-project.ts';
-import { projectRunner } from './project-runner.ts';
+import { projectRunner, type SandboxProject } from './project-runner.ts';
 import { createTestProject, duckdbExec, type TestProject } from './project.ts';
 
 export const HUBSPOT_TOKEN = 'pat-na1-e2e-test-token';
@@ -25,28 +24,11 @@ export interface HubspotProjectOptions {
   sandbox?: Omit<HubspotSandboxOptions, 'tokens'>;
 }
 
-export interface CliRun {
-  code: number;
-  out: string;
-  err: string;
-}
-
-export interface HubspotProject {
-  project: TestProject;
-  sandbox: HubspotSandbox;
-  /** What the CLI and the engine resolve `env('HUBSPOT_TOKEN')` against. */
-  env: NodeJS.ProcessEnv;
-  /** Runs SQL against the warehouse (table `customers`, keyed by `email`). */
-  sql(...statements: string[]): Promise<void>;
-  /** `ebb …` in the project, with the token in its environment. */
-  cli(args: string[]): Promise<CliRun>;
-  /** The engine driven directly (events, retry policy); closed with the project. */
-  engine(): Promise<EngineHarness>;
+export interface HubspotProject extends SandboxProject<HubspotSandbox> {
   /** Live sandbox contacts by email, with only the mapped properties. */
   contacts(): Map<string, Record<string, string>>;
   /** The model as HubSpot should store it, by email: what `contacts()` must equal once synced. */
   model(): Promise<Map<string, Record<string, string>>>;
-  close(): Promise<void>;
 }
 
 /**

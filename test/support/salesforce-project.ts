@@ -1,9 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Row } from '../../src/core/values.ts';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../src/sandbox/salesforce/index.ts';
-import type { EngineHarness } from './engine-project.ts';
-import { projectRunner } from './project-runner.ts';
-import type { CliRun } from './hubspot-project.ts';
+import { projectRunner, type SandboxProject } from './project-runner.ts';
 import { createTestProject, duckdbExec, type TestProject } from './project.ts';
 
 export const SALESFORCE_TOKEN = 'sf-e2e-session-token';
@@ -40,21 +38,11 @@ export interface SalesforceProjectOptions {
   sandbox?: Omit<SalesforceSandboxOptions, 'accessToken' | 'dailyAllocation' | 'apiUsage'>;
 }
 
-export interface SalesforceProject {
-  project: TestProject;
-  sandbox: SalesforceSandbox;
-  /** What the CLI and the engine resolve `env('SALESFORCE_ACCESS_TOKEN')` against. */
-  env: NodeJS.ProcessEnv;
-  /** Runs SQL against the warehouse (table `companies`, keyed by `company_id`). */
-  sql(...statements: string[]): Promise<void>;
-  cli(args: string[]): Promise<CliRun>;
-  /** The engine driven directly (events, retry policy); closed with the project. */
-  engine(): Promise<EngineHarness>;
+export interface SalesforceProject extends SandboxProject<SalesforceSandbox> {
   /** Sandbox Accounts by External_Id__c, with only the mapped fields. */
   accounts(): Map<string, Row>;
   /** The model as Salesforce should store it, by company_id: what `accounts()` must equal once synced. */
   model(): Promise<Map<string, Row>>;
-  close(): Promise<void>;
 }
 
 function connectionOptions(o: SalesforceProjectOptions): string {
