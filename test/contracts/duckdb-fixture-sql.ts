@@ -18,3 +18,11 @@ INSERT INTO contract_fixture VALUES
    '', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '[1,"two",{"three":3.5}]', [], ''::BLOB),
   (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 `;
+
+/** The contract's series of `n` rows (id, name, amount, created_at) in DuckDB's dialect. */
+export function duckdbSeriesQuery(n: number): string {
+  return `
+      SELECT i::INTEGER AS id, 'customer ' || i AS name, (i * 1.25)::DECIMAL(12,2) AS amount,
+             TIMESTAMP '2024-01-01' + i * INTERVAL 1 SECOND AS created_at
+      FROM range(1, ${n} + 1) AS t(i)`;
+}

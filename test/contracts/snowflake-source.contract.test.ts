@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { snowflakeSource } from '../../src/sources/snowflake/index.ts';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.ts';
-import { DUCKDB_FIXTURE_SQL } from './duckdb-fixture-sql.ts';
+import { DUCKDB_FIXTURE_SQL, duckdbSeriesQuery } from './duckdb-fixture-sql.ts';
 import { describeSourceContract, type SourceHarness } from './source-contract.ts';
 
 /**
@@ -41,10 +41,7 @@ describeSourceContract('snowflake (emulator)', async (): Promise<SourceHarness> 
   return {
     session,
     fixtureQuery: 'SELECT * FROM contract_fixture ORDER BY id',
-    seriesQuery: (n) => `
-      SELECT i::INTEGER AS id, 'customer ' || i AS name, (i * 1.25)::DECIMAL(12,2) AS amount,
-             TIMESTAMP '2024-01-01' + i * INTERVAL 1 SECOND AS created_at
-      FROM range(1, ${n} + 1) AS t(i)`,
+    seriesQuery: duckdbSeriesQuery,
     close: () => session.close(),
   };
 });
