@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourceError } from '../../../src/core/errors.ts';
-import type { Row } from '../../../src/core/values.ts';
+import { readRows, sourceFailure } from '../../support/source-reading.ts';
 import { duckdbSource } from '../../../src/sources/duckdb/index.ts';
-import type { ReadOptions, SourceSession } from '../../../src/sources/source.ts';
+import type { SourceSession } from '../../../src/sources/source.ts';
 
 let dir: string;
 
@@ -23,21 +22,9 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function rows(session: SourceSession, query: string, options: ReadOptions = { batchSize: 100 }): Promise<Row[]> {
-  const all: Row[] = [];
-  for await (const batch of session.read(query, options)) all.push(...batch);
-  return all;
-}
+const rows = readRows;
 
-async function failure(work: () => Promise<unknown>): Promise<SourceError> {
-  try {
-    await work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SourceError);
-    return error as SourceError;
-  }
-  throw new Error('expected a SourceError, but the call succeeded');
-}
+const failure = sourceFailure;
 
 describe('duckdb source: opening', () => {
   it('opens files read-only by default, so neither init SQL nor the query can write', async () => {

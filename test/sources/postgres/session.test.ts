@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SourceError } from '../../../src/core/errors.ts';
+import { readRows, sourceFailure } from '../../support/source-reading.ts';
 import type { Row } from '../../../src/core/values.ts';
 import { postgresSource } from '../../../src/sources/postgres/index.ts';
 import type { ReadOptions, SourceSession } from '../../../src/sources/source.ts';
@@ -21,21 +21,9 @@ afterAll(async () => {
   await schema?.drop();
 });
 
-async function rows(query: string, options: ReadOptions = { batchSize: 100 }, on: SourceSession = session): Promise<Row[]> {
-  const all: Row[] = [];
-  for await (const batch of on.read(query, options)) all.push(...batch);
-  return all;
-}
+const rows = (query: string, options?: ReadOptions, on: SourceSession = session): Promise<Row[]> => readRows(on, query, options);
 
-async function failure(work: () => Promise<unknown>): Promise<SourceError> {
-  try {
-    await work();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SourceError);
-    return error as SourceError;
-  }
-  throw new Error('expected a SourceError, but the call succeeded');
-}
+const failure = sourceFailure;
 
 describe('postgres source: session behaviour', () => {
   it('sets application_name to the query tag; the query stays open server-side (a cursor) while a batch is in hand', async () => {
