@@ -1,6 +1,5 @@
 import { TerminalError, TransientError } from '../../core/errors.ts';
-import type { MemoryBatchRequest, MemoryBatchResponse } from '../../sandbox/memory/protocol.ts';
-import { RATE_HEADERS } from '../../sandbox/memory/protocol.ts';
+import { RATE_HEADERS, type MemoryBatchRequest, type MemoryBatchResponse } from './protocol.ts';
 import type { BatchResult, ConnectorSession, RateLimitObservation } from '../connector.ts';
 import { classifyHttpFailure } from '../http/classify.ts';
 import type { MemoryConnectorOptions } from './index.ts';

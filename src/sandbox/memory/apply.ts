@@ -1,5 +1,5 @@
 import type { MemoryKnobs } from './knobs.ts';
-import type { MemoryBatchRequest, MemoryItemResult } from './protocol.ts';
+import type { MemoryBatchRequest, MemoryItemResult } from '../../connectors/memory/protocol.ts';
 import type { MemoryRecords } from './store.ts';
 
 /** Applies one batch to the records, row by row, the way a forgiving CRM would. */

@@ -3,7 +3,7 @@ import type { RunningSandbox, SandboxListenOptions } from '../sandbox.ts';
 import { closeServer, listen, readJsonBody, sendJson } from '../http/json-server.ts';
 import { applyMemoryBatch } from './apply.ts';
 import { defaultKnobs, type MemoryKnobs } from './knobs.ts';
-import { RATE_HEADERS, type MemoryBatchRequest } from './protocol.ts';
+import { RATE_HEADERS, type MemoryBatchRequest } from '../../connectors/memory/protocol.ts';
 import { MemoryRecords, type MemoryStats, type StoredRecord } from './store.ts';
 
 export interface MemorySandbox extends RunningSandbox {

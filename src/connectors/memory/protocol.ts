@@ -1,6 +1,6 @@
 import type { JsonValue } from '../../core/values.ts';
 
-/** The memory sandbox's wire format, shared by the sandbox and the memory connector. */
+/** The memory connector's wire format; the memory sandbox (src/sandbox/memory) serves it. */
 export interface MemoryBatchRequest {
   operation: 'upsert' | 'create' | 'update' | 'delete';
   matchOn: string;
