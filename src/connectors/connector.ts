@@ -110,9 +110,9 @@ export interface ConnectorContext {
   rootDir: string;
   /**
    * Waits used only while polling an asynchronous job inside one applyBatch (bulk jobs, Zendesk job
-   * statuses). Injected so tests can run on a controllable clock; defaults to a real timer.
+   * statuses). The caller's clock, so tests control time and no connector keeps a timer of its own.
    */
-  sleep?: (ms: number) => Promise<void>;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export interface ConnectorDefinition {

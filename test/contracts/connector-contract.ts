@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Batch, BatchItem, ConnectorDefinition, ConnectorSession, WriteOperation } from '../../src/connectors/connector.ts';
 import type { Row } from '../../src/core/values.ts';
+import { systemClock } from '../../src/engine/clock.ts';
 
 /**
  * One suite that every connector passes against its sandbox: the engine relies on exactly these
@@ -51,7 +52,7 @@ export function describeConnectorContract(name: string, open: () => Promise<Conn
 
     beforeAll(async () => {
       h = await open();
-      session = await h.definition.open(h.options, { rootDir: process.cwd() });
+      session = await h.definition.open(h.options, { rootDir: process.cwd(), sleep: systemClock.sleep });
       const caps = h.definition.capabilities(h.object, h.options);
       writeOp = caps.operations.includes('upsert') ? 'upsert' : 'create';
       maxBatch = caps.maxBatchSize[writeOp];

@@ -1,4 +1,5 @@
 import { describeError } from '../../core/errors.ts';
+import { systemClock } from '../../engine/clock.ts';
 import type { ResolvedSync } from '../../core/sync.ts';
 import type { CliIo } from '../io.ts';
 import type { Project } from '../project.ts';
@@ -35,7 +36,7 @@ async function columnTypes(project: Project, sync: ResolvedSync): Promise<Record
 async function remoteProblems(project: Project, sync: ResolvedSync): Promise<string[]> {
   try {
     const { definition, options } = project.connection(sync.destination.connection);
-    const session = await definition.open(options, { rootDir: project.config.rootDir });
+    const session = await definition.open(options, { rootDir: project.config.rootDir, sleep: systemClock.sleep });
     try {
       if (!session.describe) return [];
       const described = await session.describe(sync.destination.object);

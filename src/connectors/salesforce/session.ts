@@ -16,7 +16,6 @@ export interface SalesforceSession extends ConnectorSession {
   apiUsage(): { used: number; limit: number } | undefined;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** jsforce is loaded only when a connection is opened; its own retries are switched off process-wide. */
 async function loadJsforce(): Promise<{ Connection: typeof Connection; oauth2: OAuth2Factory }> {
@@ -40,7 +39,7 @@ export async function openSalesforceSession(o: SalesforceOptions, context: Conne
   const budget = new OrgBudget(() => conn.instanceUrl, o.dailyBudgetPercent ?? 80, o.budgetRecheckMs ?? 60_000);
   const client = new SalesforceClient(conn, auth, budget, { timeout: o.requestTimeoutMs ?? 120_000, retry: { maxRetries: 0 } }, pinned);
   const polling = {
-    sleep: context.sleep ?? realSleep,
+    sleep: context.sleep,
     intervalMs: o.bulkPollIntervalMs ?? 1_000,
     maxIntervalMs: o.bulkPollMaxIntervalMs ?? 10_000,
     timeoutMs: o.bulkPollTimeoutMs ?? 600_000,

@@ -4,7 +4,6 @@ import { zendeskObject } from './objects.ts';
 import { parseZendeskOptions, zendeskApiBase, zendeskOptionProblems } from './options.ts';
 import { ZENDESK_MAX_BULK, ZendeskSession } from './session.ts';
 
-const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Zendesk Support users and organizations through node-zendesk 6: upserts by `external_id` with
@@ -49,6 +48,6 @@ export const zendeskConnector: ConnectorDefinition = {
     });
     // Any sub-client can send any path; job statuses has no side-loading or body unwrapping in the way.
     const requester = client.jobstatuses as unknown as ZendeskRequester;
-    return new ZendeskSession(requester, parsed, zendeskConnector.accountKey(options), context.sleep ?? realSleep);
+    return new ZendeskSession(requester, parsed, zendeskConnector.accountKey(options), context.sleep);
   },
 };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, QuotaExhaustedError, RateLimitedError, TransientError } from '../../../src/core/errors.ts';
 import { hubspotConnector } from '../../../src/connectors/hubspot/index.ts';
 import { batch, contact, startRig, type Rig } from './helpers.ts';
+import { systemClock } from '../../../src/engine/clock.ts';
 
 const upsertContacts = (rig: Rig, from: number, count = 2) =>
   rig.session.applyBatch(batch('contacts', 'upsert', 'email', Array.from({ length: count }, (_, i) => contact(from + i))));
@@ -94,7 +95,7 @@ describe('hubspot connector: authentication', () => {
   afterAll(() => rig.close());
 
   it('401 for a token the account does not know → AuthError that does not leak the token', async () => {
-    const session = await hubspotConnector.open({ accessToken: 'pat-revoked-secret', baseUrl: rig.sandbox.url }, { rootDir: process.cwd() });
+    const session = await hubspotConnector.open({ accessToken: 'pat-revoked-secret', baseUrl: rig.sandbox.url }, { rootDir: process.cwd(), sleep: systemClock.sleep });
     const error = await session.applyBatch(batch('contacts', 'upsert', 'email', [contact(1)])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as AuthError).code).toBe('HUBSPOT_INVALID_AUTHENTICATION');
@@ -103,7 +104,7 @@ describe('hubspot connector: authentication', () => {
   });
 
   it('a network failure (nothing listening) → TransientError', async () => {
-    const session = await hubspotConnector.open({ accessToken: 'x', baseUrl: 'http://127.0.0.1:9' }, { rootDir: process.cwd() });
+    const session = await hubspotConnector.open({ accessToken: 'x', baseUrl: 'http://127.0.0.1:9' }, { rootDir: process.cwd(), sleep: systemClock.sleep });
     await expect(session.applyBatch(batch('contacts', 'upsert', 'email', [contact(1)]))).rejects.toBeInstanceOf(TransientError);
   });
 });

@@ -2,6 +2,7 @@ import type { Batch, BatchItem, ConnectorSession, WriteOperation } from '../../.
 import { hubspotConnector } from '../../../src/connectors/hubspot/index.ts';
 import type { Row } from '../../../src/core/values.ts';
 import { startHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../../src/sandbox/hubspot/index.ts';
+import { systemClock } from '../../../src/engine/clock.ts';
 
 export const TOKEN = 'pat-na1-test';
 
@@ -16,7 +17,7 @@ export interface Rig {
 export async function startRig(sandboxOptions: HubspotSandboxOptions = {}, connectorOptions: Record<string, unknown> = {}): Promise<Rig> {
   const sandbox = await startHubspotSandbox({ tokens: [TOKEN], ...sandboxOptions });
   const options = { accessToken: TOKEN, baseUrl: sandbox.url, ...connectorOptions };
-  const session = await hubspotConnector.open(options, { rootDir: process.cwd() });
+  const session = await hubspotConnector.open(options, { rootDir: process.cwd(), sleep: systemClock.sleep });
   return {
     sandbox,
     session,

@@ -5,6 +5,7 @@ import { intercomConnector } from '../../../src/connectors/intercom/index.ts';
 import { RETRY_LATER } from '../../../src/connectors/intercom/run-batch.ts';
 import { AuthError, TerminalError, TransientError } from '../../../src/core/errors.ts';
 import { contactItem, contactsByExternalId, startRig, statuses, type IntercomRig } from './harness.ts';
+import { systemClock } from '../../../src/engine/clock.ts';
 
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -36,7 +37,7 @@ describe('intercom connector: failures', () => {
   });
 
   it('a wrong token is an AuthError that says what to check', async () => {
-    const session = await intercomConnector.open({ ...rig.options, accessToken: 'revoked-token' }, { rootDir: process.cwd() });
+    const session = await intercomConnector.open({ ...rig.options, accessToken: 'revoked-token' }, { rootDir: process.cwd(), sleep: systemClock.sleep });
     const attempt = session.applyBatch({ object: 'contacts', operation: 'upsert', matchOn: 'external_id', items: [contactItem('a-1')] });
     await expect(attempt).rejects.toThrow(AuthError);
     await expect(attempt).rejects.toThrow(/401.*Access Token Invalid.*accessToken/);
@@ -72,7 +73,7 @@ describe('intercom connector: failures', () => {
   });
 
   it('an unreachable host is a TransientError', async () => {
-    const session = await intercomConnector.open({ ...rig.options, baseUrl: `http://127.0.0.1:${await closedPort()}` }, { rootDir: process.cwd() });
+    const session = await intercomConnector.open({ ...rig.options, baseUrl: `http://127.0.0.1:${await closedPort()}` }, { rootDir: process.cwd(), sleep: systemClock.sleep });
     const attempt = session.applyBatch({ object: 'contacts', operation: 'upsert', matchOn: 'external_id', items: [contactItem('n-1')] });
     await expect(attempt).rejects.toMatchObject({ name: 'TransientError', code: 'NETWORK' });
     await session.close();

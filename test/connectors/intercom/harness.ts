@@ -2,6 +2,7 @@ import { intercomConnector } from '../../../src/connectors/intercom/index.ts';
 import type { Batch, BatchItem, BatchResult, ConnectorSession, WriteOperation } from '../../../src/connectors/connector.ts';
 import type { Row } from '../../../src/core/values.ts';
 import { startIntercomSandbox, type IntercomSandbox, type IntercomSandboxOptions } from '../../../src/sandbox/intercom/index.ts';
+import { systemClock } from '../../../src/engine/clock.ts';
 
 /** A running sandbox and a real connector session (real intercom-client) pointed at it. */
 export interface IntercomRig {
@@ -15,7 +16,7 @@ export interface IntercomRig {
 export async function startRig(sandboxOptions: IntercomSandboxOptions = {}, connectorOptions: Record<string, unknown> = {}): Promise<IntercomRig> {
   const sandbox = await startIntercomSandbox(sandboxOptions);
   const options = { accessToken: sandbox.token, baseUrl: sandbox.url, ...connectorOptions };
-  const session = await intercomConnector.open(options, { rootDir: process.cwd() });
+  const session = await intercomConnector.open(options, { rootDir: process.cwd(), sleep: systemClock.sleep });
   return {
     sandbox,
     session,

@@ -4,6 +4,7 @@ import { webhookConnector } from '../../../src/connectors/webhook/index.ts';
 import { AuthError, RateLimitedError, TransientError } from '../../../src/core/errors.ts';
 import type { Row } from '../../../src/core/values.ts';
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../../src/sandbox/webhook/index.ts';
+import { systemClock } from '../../../src/engine/clock.ts';
 
 const SECRET = 'whsec_test_0123456789';
 let receiver: WebhookReceiver | undefined;
@@ -14,7 +15,7 @@ afterEach(async () => {
 
 async function setup(receiverOptions: Partial<WebhookReceiverOptions> = {}, options: Record<string, unknown> = {}) {
   receiver = await startWebhookReceiver({ secret: SECRET, ...receiverOptions });
-  const session = await webhookConnector.open({ url: `${receiver.url}/hooks/ebb`, secret: SECRET, ...options }, { rootDir: process.cwd() });
+  const session = await webhookConnector.open({ url: `${receiver.url}/hooks/ebb`, secret: SECRET, ...options }, { rootDir: process.cwd(), sleep: systemClock.sleep });
   return { receiver, session };
 }
 
@@ -106,7 +107,7 @@ describe('webhook connector: delivery through a real receiver', () => {
 
   it('a sender with the wrong secret is refused (401) and stops with an AuthError', async () => {
     const { receiver } = await setup();
-    const wrong = await webhookConnector.open({ url: receiver.url, secret: 'not-the-secret' }, { rootDir: process.cwd() });
+    const wrong = await webhookConnector.open({ url: receiver.url, secret: 'not-the-secret' }, { rootDir: process.cwd(), sleep: systemClock.sleep });
     const error = await wrong.applyBatch(batch([change('a')])).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toContain('mismatch Ebb-Signature');

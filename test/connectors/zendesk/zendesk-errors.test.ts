@@ -4,6 +4,7 @@ import { AuthError, RateLimitedError, TransientError } from '../../../src/core/e
 import { zendeskConnector } from '../../../src/connectors/zendesk/index.ts';
 import { startZendeskSandbox } from '../../../src/sandbox/zendesk/index.ts';
 import { upsert, user, zendeskFixture, type ZendeskFixture } from './fixture.ts';
+import { systemClock } from '../../../src/engine/clock.ts';
 
 let fx: ZendeskFixture | undefined;
 afterEach(async () => {
@@ -58,7 +59,7 @@ describe('zendesk connector: whole-call failures and node-zendesk quirks', () =>
 
   it('wrong credentials are an AuthError that says what to check; 403 too', async () => {
     fx = await zendeskFixture();
-    const wrong = await zendeskConnector.open({ ...fx.options, apiToken: 'nope' }, { rootDir: process.cwd() });
+    const wrong = await zendeskConnector.open({ ...fx.options, apiToken: 'nope' }, { rootDir: process.cwd(), sleep: systemClock.sleep });
     const error = await failure(wrong.applyBatch(upsert('users', [user('a')])));
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toMatch(/answered 401.*apiToken/);
@@ -81,7 +82,7 @@ describe('zendesk connector: whole-call failures and node-zendesk quirks', () =>
     const sandbox = await startZendeskSandbox();
     const options = { baseUrl: sandbox.url, email: 'a@b.c', apiToken: 't' };
     await sandbox.close();
-    const session = await zendeskConnector.open(options, { rootDir: process.cwd() });
+    const session = await zendeskConnector.open(options, { rootDir: process.cwd(), sleep: systemClock.sleep });
     const error = await failure(session.applyBatch(upsert('users', [user('a')])));
     expect(error).toBeInstanceOf(TransientError);
     expect((error as TransientError).code).toBe('ECONNREFUSED');
