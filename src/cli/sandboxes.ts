@@ -16,6 +16,19 @@ export interface SandboxFlags {
   secret?: string;
 }
 
+/**
+ * The credentials the sandboxes accept when the environment names none: the values a config's
+ * `env('…')` references resolve to in the demo and in `ebb sandbox` rehearsals.
+ */
+export const SANDBOX_SECRETS = {
+  HUBSPOT_TOKEN: 'sandbox-hubspot-token',
+  SALESFORCE_ACCESS_TOKEN: 'sandbox-salesforce-token',
+  ZENDESK_API_TOKEN: 'sandbox-zendesk-token',
+  INTERCOM_TOKEN: 'sandbox-intercom-token',
+} as const;
+
+const secret = (name: keyof typeof SANDBOX_SECRETS): string => process.env[name] ?? SANDBOX_SECRETS[name];
+
 const num = (text: string | undefined) => (text === undefined ? undefined : Number(text));
 
 /** Every local destination `ebb sandbox` can start. */
@@ -37,21 +50,21 @@ export const sandboxStarters: Record<string, (flags: SandboxFlags) => Promise<Ru
     startZendeskSandbox({
       port: f.port,
       email: process.env['ZENDESK_EMAIL'] ?? 'sync@example.com',
-      apiToken: process.env['ZENDESK_API_TOKEN'] ?? 'sandbox-zendesk-token',
+      apiToken: secret('ZENDESK_API_TOKEN'),
       ...(f.requestsPerWindow ? { requestsPerMinute: num(f.requestsPerWindow)! } : {}),
       ...(f.windowMs ? { windowMs: num(f.windowMs)! } : {}),
     }),
   intercom: (f) =>
     startIntercomSandbox({
       port: f.port,
-      token: process.env['INTERCOM_TOKEN'] ?? 'sandbox-intercom-token',
+      token: secret('INTERCOM_TOKEN'),
       ...(f.requestsPerWindow ? { requestsPer10s: num(f.requestsPerWindow)! } : {}),
       ...(f.windowMs ? { windowMs: num(f.windowMs)! } : {}),
     }),
   salesforce: (f) =>
     startSalesforceSandbox({
       port: f.port,
-      accessToken: process.env['SALESFORCE_ACCESS_TOKEN'] ?? 'sandbox-salesforce-token',
+      accessToken: secret('SALESFORCE_ACCESS_TOKEN'),
       ...(f.dailyLimit ? { dailyAllocation: num(f.dailyLimit)! } : {}),
     }),
   webhook: (f) => startWebhookReceiver({ port: f.port, secret: f.secret ?? process.env['EBB_WEBHOOK_SECRET'] ?? 'sandbox-webhook-secret' }),

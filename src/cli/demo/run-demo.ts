@@ -6,16 +6,9 @@ import { formatDiagnostic } from '../../core/diagnostics.ts';
 import type { RunningSandbox } from '../../sandbox/sandbox.ts';
 import type { CliIo } from '../io.ts';
 import { runCli } from '../main.ts';
-import { sandboxStarters } from '../sandboxes.ts';
+import { SANDBOX_SECRETS, sandboxStarters } from '../sandboxes.ts';
 import { buildDemoWarehouse, changeDemoWarehouse, DEMO_CHANGES, DEMO_SIZES } from './warehouse.ts';
 
-/** Tokens the sandboxes accept; real ones come from the environment when syncing for real. */
-const SANDBOX_SECRETS: Record<string, string> = {
-  HUBSPOT_TOKEN: 'sandbox-hubspot-token',
-  SALESFORCE_ACCESS_TOKEN: 'sandbox-salesforce-token',
-  ZENDESK_API_TOKEN: 'sandbox-zendesk-token',
-  INTERCOM_TOKEN: 'sandbox-intercom-token',
-};
 
 /**
  * The whole story on one machine with no credentials: build a warehouse, start the destinations'
