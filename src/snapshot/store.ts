@@ -32,6 +32,7 @@ export interface KeySample {
 }
 
 export interface StageSummary {
+  /** Rows staged; rows with a null key are counted in `nullKeys` instead. */
   rows: number;
   nullKeys: number;
   /** Distinct keys that appear more than once. */
@@ -42,6 +43,10 @@ export interface StageSummary {
 /** Stages one run's model rows; `finish` reports key problems. */
 export interface Stager {
   add(rows: readonly StagedRow[]): void;
+  /**
+   * Ends staging. When the keys are clean (no duplicates, no nulls), it also forgets the row errors
+   * of keys that are neither in the model nor in the snapshot: those rows will never be proposed again.
+   */
   finish(): StageSummary;
 }
 
