@@ -1,4 +1,5 @@
 import { canonicalJson } from '../core/fingerprint.ts';
+import { RowCheckHasher } from '../core/row-check.ts';
 import type { FieldMapping } from '../core/sync.ts';
 import type { Row, Value } from '../core/values.ts';
 
@@ -7,9 +8,7 @@ import type { Row, Value } from '../core/values.ts';
  * once, and each key's JSON prefix is precomputed, because this runs for every model row of every plan.
  */
 export function payloadEncoder(mapping: readonly FieldMapping[]): (row: Row) => string {
-  const sorted = [...mapping].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
-  const prefixes = sorted.map((m, i) => `${i === 0 ? '{' : ','}${JSON.stringify(m.to)}:`);
-  const columns = sorted.map((m) => m.from);
+  const { prefixes, columns } = payloadLayout(mapping);
   return (row) => {
     let json = '';
     for (let i = 0; i < columns.length; i += 1) {
@@ -18,6 +17,43 @@ export function payloadEncoder(mapping: readonly FieldMapping[]): (row: Row) => 
     }
     return columns.length === 0 ? '{}' : `${json}}`;
   };
+}
+
+/**
+ * The row check (core/row-check.ts) of a model row: the same text `payloadEncoder` would produce,
+ * hashed piece by piece as the values are read, so an unchanged row never has its payload built.
+ */
+export function rowChecker(mapping: readonly FieldMapping[]): (key: string, row: Row) => number {
+  const { prefixes, columns } = payloadLayout(mapping);
+  // The JSON between values, precomputed for each combination of "the value before / this value is a
+  // plain string", so a plain string's quotes ride along with the pieces around it: 2 pieces per field.
+  const openers: string[] = [];
+  prefixes.forEach((prefix, i) => {
+    for (const before of ['', '"']) for (const quote of ['', '"']) openers.push(`${before}${i === 0 ? '\u0000' : ''}${prefix}${quote}`);
+  });
+  const closers = [columns.length === 0 ? '\u0000{}' : '}', '"}'];
+  const hasher = new RowCheckHasher();
+  return (key, row) => {
+    hasher.begin().text(key);
+    let quoted = 0;
+    for (let i = 0; i < columns.length; i += 1) {
+      const value = row[columns[i]!];
+      if (typeof value === 'string' && !NEEDS_ESCAPE.test(value)) {
+        hasher.text(openers[i * 4 + quoted * 2 + 1]!).text(value);
+        quoted = 1;
+      } else {
+        hasher.text(openers[i * 4 + quoted * 2]!).text(encodeValue(value === undefined ? null : value));
+        quoted = 0;
+      }
+    }
+    return hasher.text(closers[quoted]!).end();
+  };
+}
+
+/** Payload fields sorted once (canonical order), each with its JSON prefix (`{"a":` then `,"b":`). */
+function payloadLayout(mapping: readonly FieldMapping[]): { prefixes: string[]; columns: string[] } {
+  const sorted = [...mapping].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0));
+  return { prefixes: sorted.map((m, i) => `${i === 0 ? '{' : ','}${JSON.stringify(m.to)}:`), columns: sorted.map((m) => m.from) };
 }
 
 /** Characters JSON must escape; strings without them (nearly all) are quoted directly. */

@@ -10,7 +10,7 @@ import type { SnapshotStore, StagedRow, StageSummary } from '../snapshot/store.t
 import { systemClock, type Clock } from './clock.ts';
 import { ignoreEvents, type EventSink } from './events.ts';
 import { deleteGuardBlock } from './guards.ts';
-import { keyOf, missingColumns, payloadEncoder } from './mapping.ts';
+import { keyOf, missingColumns, payloadEncoder, rowChecker } from './mapping.ts';
 
 export interface PlanDependencies {
   store: SnapshotStore;
@@ -35,7 +35,8 @@ export async function planSyncs(syncs: readonly ResolvedSync[], deps: PlanDepend
 
 /**
  * Reads the model, stages it keyed in SQLite, and diffs it against the snapshot there, so memory
- * stays flat however many rows the model has; only the changes come back into memory.
+ * stays flat however many rows the model has (bar 9 bytes a snapshot row for its row checks); only
+ * the changes come back into memory. Rows whose check proves them unchanged are not even staged.
  */
 export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Promise<SyncPlan> {
   const events = deps.events ?? ignoreEvents;
@@ -91,7 +92,10 @@ async function stageModel(
   const session = await deps.openSource(sync.source.connection);
   const stager = await deps.store.beginStaging(sync.name);
   const encode = payloadEncoder(sync.mapping);
+  const check = rowChecker(sync.mapping);
   const diagnostics: Diagnostic[] = [];
+  const keys: (string | null)[] = [];
+  let checks = new Float64Array(sync.readBatchSize);
   let read = 0;
   const batches = readAhead(session.read(sync.source.query, { batchSize: sync.readBatchSize, queryTag: `ebb:${sync.name}` }));
   try {
@@ -110,11 +114,19 @@ async function stageModel(
           break;
         }
       }
-      const staged: StagedRow[] = new Array(rows.length);
+      // Cheap row checks first; the payload text and fingerprint only for rows not proven unchanged.
+      if (checks.length < rows.length) checks = new Float64Array(rows.length);
+      keys.length = rows.length;
       for (let i = 0; i < rows.length; i += 1) {
-        const row = rows[i]!;
-        const payloadJson = encode(row);
-        staged[i] = { key: keyOf(row, sync.key), fingerprint: fingerprintOf(payloadJson), payloadJson };
+        const key = keyOf(rows[i]!, sync.key);
+        keys[i] = key;
+        checks[i] = key === null ? 0 : check(key, rows[i]!);
+      }
+      const rest = stager.skipUnchanged(keys, checks.subarray(0, rows.length));
+      const staged: StagedRow[] = new Array(rest.length);
+      for (let j = 0; j < rest.length; j += 1) {
+        const payloadJson = encode(rows[rest[j]!]!);
+        staged[j] = { key: keys[rest[j]!]!, fingerprint: fingerprintOf(payloadJson), payloadJson };
       }
       stager.add(staged);
       read += rows.length;

@@ -32,8 +32,10 @@ export interface KeySample {
 }
 
 export interface StageSummary {
-  /** Rows staged; rows with a null key are counted in `nullKeys` instead. */
+  /** Model rows taken; rows with a null key are counted in `nullKeys` instead. */
   rows: number;
+  /** Of `rows`, those settled as unchanged by their row check, never written to staging. */
+  unchanged: number;
   nullKeys: number;
   /** Distinct keys that appear more than once. */
   duplicateKeys: number;
@@ -42,6 +44,13 @@ export interface StageSummary {
 
 /** Stages one run's model rows; `finish` reports key problems. */
 export interface Stager {
+  /**
+   * Settles the rows the snapshot already holds unchanged, by row check alone (core/row-check.ts;
+   * `checks[i]` is the check of `keys[i]` with its row's payload): they are counted, never written.
+   * Null keys are counted too. Returns the positions of the other rows, which the caller must `add`.
+   * Optional for the caller: rows `add`ed without it are diffed exactly all the same, only slower.
+   */
+  skipUnchanged(keys: readonly (string | null)[], checks: ArrayLike<number>): number[];
   add(rows: readonly StagedRow[]): void;
   /**
    * Ends staging. When the keys are clean (no duplicates, no nulls), it also forgets the row errors

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/core/change.ts';
 import { EbbError, StalePlanError } from '../../src/core/errors.ts';
 import { canonicalJson, fingerprint } from '../../src/core/fingerprint.ts';
+import { rowCheck } from '../../src/core/row-check.ts';
 import type { Row } from '../../src/core/values.ts';
 import type { CommitBatch, SnapshotStore, StagedRow, SyncState } from '../../src/snapshot/store.ts';
 import { describeOperationsContract } from './operations-store-contract.ts';
@@ -40,6 +41,24 @@ export async function stageAll(store: SnapshotStore, sync: string, rows: StagedR
   const stager = await store.beginStaging(sync);
   stager.add(rows);
   return stager.finish();
+}
+
+export interface ModelRow {
+  key: string | null;
+  payload: Row;
+}
+
+/**
+ * Stages model rows the way the planner does: rows settled as unchanged by their row check first,
+ * the rest added with payload and fingerprint. Returns the summary and the keys that were staged.
+ */
+export async function stageByCheck(store: SnapshotStore, sync: string, rows: ModelRow[]) {
+  const stager = await store.beginStaging(sync);
+  const keys = rows.map((r) => r.key);
+  const checks = rows.map((r) => (r.key === null ? 0 : rowCheck(r.key, canonicalJson(r.payload))));
+  const rest = stager.skipUnchanged(keys, checks);
+  stager.add(rest.map((i) => staged(rows[i]!.key, rows[i]!.payload)));
+  return { summary: stager.finish(), staged: rest.map((i) => rows[i]!.key) };
 }
 
 /** What the staged rows would change, counted from the diff itself (deletes included). */
@@ -94,7 +113,7 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
     describe('staging', () => {
       it('counts staged rows and null keys, and stages no null key', async () => {
         const summary = await stageAll(store, 's', [staged('a', person(1)), staged(null, person(2)), staged('b', person(3)), staged(null, person(4))]);
-        expect(summary).toEqual({ rows: 2, nullKeys: 2, duplicateKeys: 0, duplicateSamples: [] });
+        expect(summary).toEqual({ rows: 2, unchanged: 0, nullKeys: 2, duplicateKeys: 0, duplicateSamples: [] });
         expect(await countChanges(store, 's')).toEqual({ create: 2, update: 0, delete: 0 });
       });
 
@@ -154,6 +173,80 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
         await stageAll(store, 's', [staged('a', person(1)), staged('a', person(2))]);
         await expect(countChanges(store, 's')).rejects.toThrow(/duplicate/);
         await expect(collect(store.diff('s', { includeDeletes: false, batchSize: 10 }))).rejects.toThrow(/duplicate/);
+      });
+    });
+
+    describe('settling unchanged rows by row check', () => {
+      const row = (i: number, plan = 'pro'): ModelRow => ({ key: keyOf(i), payload: person(i, plan) });
+
+      it('writes only new and changed rows, and diffs them, and the vanished ones, exactly', async () => {
+        await seed('s', 5); // keys 0..4
+        const model = [row(1), row(0), { key: null, payload: person(9) }, row(2, 'changed'), row(7)];
+        const { summary, staged: stagedKeys } = await stageByCheck(store, 's', model);
+        expect(summary).toEqual({ rows: 4, unchanged: 2, nullKeys: 1, duplicateKeys: 0, duplicateSamples: [] });
+        expect(stagedKeys).toEqual([keyOf(2), keyOf(7)]);
+        const changes = (await collect(store.diff('s', { includeDeletes: true, batchSize: 10 }))).flat();
+        expect(changes.map((c) => [c.action, c.key])).toEqual([
+          ['update', keyOf(2)],
+          ['create', keyOf(7)],
+          ['delete', keyOf(3)],
+          ['delete', keyOf(4)],
+        ]);
+        expect(changes[0]).toMatchObject({ before: person(2), after: person(2, 'changed'), changedFields: ['plan'] });
+      });
+
+      it('settles nothing against an empty snapshot, and nothing whose check is wrong', async () => {
+        expect((await stageByCheck(store, 's', [row(0), row(1)])).summary.unchanged).toBe(0);
+        await seed('t', 3);
+        const stager = await store.beginStaging('t');
+        const rest = stager.skipUnchanged([keyOf(0), keyOf(1), keyOf(2)], [0, 1.5, rowCheck(keyOf(1), canonicalJson(person(1, 'other')))]);
+        expect(rest).toEqual([0, 1, 2]);
+        stager.add(rest.map((i) => staged(keyOf(i), person(i))));
+        expect(stager.finish()).toMatchObject({ rows: 3, unchanged: 0 });
+        expect(await countChanges(store, 't')).toEqual({ create: 0, update: 0, delete: 0 });
+      });
+
+      it('counts a repeated key as a duplicate, whether its copies were settled or staged', async () => {
+        await seed('s', 6);
+        const model = [
+          row(0), row(0), // settled twice
+          row(1), row(1), row(1), // settled three times
+          row(2), row(2, 'changed'), // settled, then staged
+          row(3, 'changed'), row(3), // staged, then settled
+          row(4), row(4), row(4, 'changed'), // settled twice and staged
+          row(5), // once
+          row(8), row(8), // new, staged twice
+        ];
+        const { summary } = await stageByCheck(store, 's', model);
+        expect(summary.rows).toBe(model.length);
+        expect(summary.duplicateKeys).toBe(6);
+        expect(summary.duplicateSamples).toEqual([
+          { key: keyOf(1), occurrences: 3 },
+          { key: keyOf(4), occurrences: 3 },
+          { key: keyOf(0), occurrences: 2 },
+          { key: keyOf(2), occurrences: 2 },
+          { key: keyOf(3), occurrences: 2 },
+          { key: keyOf(8), occurrences: 2 },
+        ]);
+        await expect(countChanges(store, 's')).rejects.toThrow(/duplicate/);
+      });
+
+      it('proposes every delete when the model returns nothing, and none when it returns everything', async () => {
+        await seed('s', 4);
+        await stageByCheck(store, 's', []);
+        expect(await countChanges(store, 's')).toEqual({ create: 0, update: 0, delete: 4 });
+        const { summary } = await stageByCheck(store, 's', [row(3), row(2), row(1), row(0)]);
+        expect(summary.unchanged).toBe(4);
+        expect(await countChanges(store, 's')).toEqual({ create: 0, update: 0, delete: 0 });
+      });
+
+      it('keeps working rows settled by another staging of the same sync apart', async () => {
+        await seed('s', 2);
+        await stageByCheck(store, 's', [row(0), row(1)]);
+        // A new staging starts from nothing matched: the earlier one settled both rows, this one neither.
+        const { summary } = await stageByCheck(store, 's', [row(0)]);
+        expect(summary.unchanged).toBe(1);
+        expect(await countChanges(store, 's')).toEqual({ create: 0, update: 0, delete: 1 });
       });
     });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, fingerprint, fingerprintOf } from '../../src/core/fingerprint.ts';
 import type { FieldMapping } from '../../src/core/sync.ts';
 import type { Row } from '../../src/core/values.ts';
-import { keyOf, missingColumns, payloadEncoder } from '../../src/engine/mapping.ts';
+import { rowCheck } from '../../src/core/row-check.ts';
+import { keyOf, missingColumns, payloadEncoder, rowChecker } from '../../src/engine/mapping.ts';
 
 const mapping: FieldMapping[] = [
   { to: 'zeta', from: 'z', sensitive: false },
@@ -29,6 +30,35 @@ describe('payloadEncoder', () => {
   it('treats a missing column as null and an empty mapping as {}', () => {
     expect(payloadEncoder(mapping)({})).toBe('{"Mid":null,"alpha":null,"nested":null,"zeta":null}');
     expect(payloadEncoder([])({ a: 1 })).toBe('{}');
+  });
+});
+
+describe('rowChecker', () => {
+  it('gives the check of the exact payload text, the one a commit computes from the stored payload', () => {
+    const check = rowChecker(mapping);
+    const encode = payloadEncoder(mapping);
+    const strings = ['plain', 'quote " inside', 'back\\slash', 'new\nline', '\u0001ctl', 'emoji 😀', 'lone \ud800 surrogate', 'line\u2028sep', '', 'odd'];
+    const others = [null, undefined, 0, -1.5, 1e21, true, false, [1, 'two', { b: 1, a: 2 }], { y: [null], x: 'é' }];
+    for (const value of [...strings, ...others]) {
+      const row = { z: value, a: 'A', m: 42, n: { k2: value ?? null, k1: [value ?? null] } } as Row;
+      for (const key of ['k', 'key-2', '']) {
+        const encoded = encode(row);
+        expect(check(key, row)).toBe(rowCheck(key, encoded));
+        // What the store computes at commit: the canonical JSON of the delivered payload.
+        expect(check(key, row)).toBe(rowCheck(key, canonicalJson(JSON.parse(encoded) as Row)));
+      }
+    }
+    expect(rowChecker([])('k', { a: 1 })).toBe(rowCheck('k', '{}'));
+  });
+
+  it('changes when a mapped value, the key or a destination field name changes; not for unmapped columns', () => {
+    const row: Row = { z: 'x', a: 'A', m: 1, n: null, other: 1 };
+    const base = rowChecker(mapping)('k', row);
+    expect(rowChecker(mapping)('k', { ...row, other: 2 })).toBe(base);
+    expect(rowChecker(mapping)('k', { ...row, m: 2 })).not.toBe(base);
+    expect(rowChecker(mapping)('k2', row)).not.toBe(base);
+    const renamed = mapping.map((m) => (m.to === 'zeta' ? { ...m, to: 'zeta2' } : m));
+    expect(rowChecker(renamed)('k', row)).not.toBe(base);
   });
 });
 

@@ -1,14 +1,18 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { StalePlanError } from '../../src/core/errors.ts';
+import { rowCheck } from '../../src/core/row-check.ts';
 import { openSqliteSnapshotStore, type SqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
-import { batchFor, collect, countChanges, delivered, stageAll, staged } from '../contracts/snapshot-store-contract.ts';
+import { batchFor, collect, countChanges, delivered, stageAll, stageByCheck, staged } from '../contracts/snapshot-store-contract.ts';
 
-const MIGRATIONS = readdirSync(new URL('../../src/snapshot/sqlite/migrations', import.meta.url)).filter((f) => f.endsWith('.sql'));
+const MIGRATIONS_DIR = new URL('../../src/snapshot/sqlite/migrations', import.meta.url);
+const MIGRATIONS = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql'));
 
 describe('SQLite snapshot store', () => {
   let dir: string;
@@ -122,6 +126,72 @@ describe('SQLite snapshot store', () => {
     expect(Date.parse(deliveredAt!)).toBeGreaterThanOrEqual(before - 1);
     await store.commitBatch(batchFor({ ...state, serial }, {}));
     expect(await store.lastDeliveredAt('s')).toBe(deliveredAt);
+  });
+
+  describe('row checks', () => {
+    const payload = (i: number) => ({ email: `user${i}@example.com`, n: i });
+    const seedRows = async (store: SqliteSnapshotStore, count: number) => {
+      const state = await store.ensureState('s');
+      const rows = Array.from({ length: count }, (_, i) => delivered(`k${i}`, payload(i)));
+      await store.commitBatch(batchFor(state, { delivered: rows }));
+    };
+    const model = (...indexes: number[]) => indexes.map((i) => ({ key: `k${i}`, payload: payload(i) }));
+    const setChecks = (sql: string) => {
+      const db = new Database(file);
+      db.exec(sql);
+      db.close();
+    };
+
+    it('stores the check of key and canonical payload with every delivered row', async () => {
+      const store = open();
+      await seedRows(store, 2);
+      const rows = inspect((db) => db.prepare('SELECT key, payload, row_check AS check_ FROM snapshot_rows ORDER BY key').all()) as { key: string; payload: string; check_: number }[];
+      expect(rows.map((r) => r.check_)).toEqual(rows.map((r) => rowCheck(r.key, r.payload)));
+      expect(new Set(rows.map((r) => r.check_)).size).toBe(2);
+    });
+
+    it('never settles rows on a check two snapshot rows share, and still diffs them exactly', async () => {
+      const store = open();
+      await seedRows(store, 4);
+      setChecks(`UPDATE snapshot_rows SET row_check = 42 WHERE key IN ('k0', 'k1', 'k2')`);
+      const { summary, staged: stagedKeys } = await stageByCheck(store, 's', model(0, 1, 3));
+      expect(summary.unchanged).toBe(1);
+      expect(stagedKeys).toEqual(['k0', 'k1']);
+      const changes = (await collect(store.diff('s', { includeDeletes: true, batchSize: 10 }))).flat();
+      expect(changes.map((c) => [c.action, c.key])).toEqual([['delete', 'k2']]);
+    });
+
+    it('plans rows without a check (0, as written before checks existed) exactly, only slower', async () => {
+      const store = open();
+      await seedRows(store, 3);
+      setChecks('UPDATE snapshot_rows SET row_check = 0');
+      const { summary } = await stageByCheck(store, 's', model(2, 0));
+      expect(summary).toMatchObject({ rows: 2, unchanged: 0 });
+      expect(await countChanges(store, 's')).toEqual({ create: 0, update: 0, delete: 1 });
+    });
+
+    it('gives the rows of a snapshot made before checks existed their checks when it is first opened', async () => {
+      // A snapshot file as the release before row checks left it: migrations up to 0002 only.
+      const oldMigrations = join(dir, 'migrations');
+      cpSync(MIGRATIONS_DIR, oldMigrations, { recursive: true });
+      const journalFile = join(oldMigrations, 'meta', '_journal.json');
+      const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
+      journal.entries = journal.entries.filter((e) => e.tag < '0003');
+      writeFileSync(journalFile, JSON.stringify(journal));
+      mkdirSync(join(dir, 'nested', 'state'), { recursive: true });
+      const old = new Database(file);
+      migrate(drizzle({ client: old }), { migrationsFolder: oldMigrations });
+      old.exec(`INSERT INTO sync_state (sync, lineage, serial, updated_at) VALUES ('s', 'l1', 1, '2026-01-01T00:00:00.000Z')`);
+      const insert = old.prepare(`INSERT INTO snapshot_rows (sync, key, fingerprint, payload, synced_at, run_id) VALUES ('s', ?, 'fp', ?, '2026-01-01T00:00:00.000Z', 'r')`);
+      for (const row of model(0, 1, 2)) insert.run(row.key, JSON.stringify(row.payload));
+      old.close();
+
+      const store = open();
+      const checks = inspect((db) => db.prepare('SELECT key, payload, row_check AS check_ FROM snapshot_rows ORDER BY key').all()) as { key: string; payload: string; check_: number }[];
+      expect(checks.map((r) => r.check_)).toEqual(checks.map((r) => rowCheck(r.key, r.payload)));
+      const { summary } = await stageByCheck(store, 's', model(0, 1, 2));
+      expect(summary.unchanged).toBe(3);
+    });
   });
 
   it('stores the payload as canonical JSON', async () => {

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { StalePlanError } from '../../core/errors.ts';
 import { canonicalJson } from '../../core/fingerprint.ts';
+import { rowCheck } from '../../core/row-check.ts';
 import type { CommitBatch } from '../store.ts';
 
 /**
@@ -21,10 +22,10 @@ export class BatchCommitter {
     this.readBase = client.prepare('SELECT lineage, serial FROM sync_state WHERE sync = ?');
     // A delivery without a remote id (some update endpoints return none) keeps the one already known.
     this.upsertRow = client.prepare(`
-      INSERT INTO snapshot_rows (sync, key, fingerprint, payload, remote_id, synced_at, run_id)
-      VALUES (@sync, @key, @fingerprint, @payload, @remoteId, @now, @runId)
+      INSERT INTO snapshot_rows (sync, key, fingerprint, payload, remote_id, synced_at, run_id, row_check)
+      VALUES (@sync, @key, @fingerprint, @payload, @remoteId, @now, @runId, @rowCheck)
       ON CONFLICT (sync, key) DO UPDATE SET
-        fingerprint = excluded.fingerprint, payload = excluded.payload,
+        fingerprint = excluded.fingerprint, payload = excluded.payload, row_check = excluded.row_check,
         remote_id = coalesce(excluded.remote_id, snapshot_rows.remote_id),
         synced_at = excluded.synced_at, run_id = excluded.run_id`);
     this.deleteRow = client.prepare('DELETE FROM snapshot_rows WHERE sync = ? AND key = ?');
@@ -54,7 +55,8 @@ export class BatchCommitter {
     const now = new Date().toISOString();
     for (const row of batch.delivered) {
       const payload = canonicalJson(row.payload);
-      this.upsertRow.run({ sync, key: row.key, fingerprint: row.fingerprint, payload, remoteId: row.remoteId, now, runId });
+      const check = rowCheck(row.key, payload);
+      this.upsertRow.run({ sync, key: row.key, fingerprint: row.fingerprint, payload, remoteId: row.remoteId, now, runId, rowCheck: check });
     }
     for (const key of batch.deleted) this.deleteRow.run(sync, key);
     for (const { key, action, error } of batch.failed) {

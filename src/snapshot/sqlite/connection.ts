@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { rowCheck } from '../../core/row-check.ts';
 import * as schema from './schema.ts';
 
 export type SnapshotDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -20,7 +21,9 @@ export function openSnapshotDb(path: string): SnapshotDb {
   try {
     configure(client);
     const db = drizzle({ client, schema });
+    const needsRowChecks = hasRowsWithoutChecks(client);
     applyMigrations(db);
+    if (needsRowChecks) backfillRowChecks(client);
     return db;
   } catch (error) {
     client.close();
@@ -50,6 +53,17 @@ function configure(client: Database.Database): void {
   client.pragma('cache_size = -32768');
   client.pragma('temp_store = FILE');
   client.pragma('temp.cache_size = -32768');
+}
+
+/** A snapshot written before row checks existed (migration 0003) gets them once, right after it. */
+function hasRowsWithoutChecks(client: Database.Database): boolean {
+  const columns = client.prepare(`SELECT name FROM pragma_table_info('snapshot_rows')`).pluck().all() as string[];
+  return columns.length > 0 && !columns.includes('row_check');
+}
+
+function backfillRowChecks(client: Database.Database): void {
+  client.function('ebb_row_check', { deterministic: true }, (key, payload) => rowCheck(String(key), String(payload)));
+  client.exec('UPDATE snapshot_rows SET row_check = ebb_row_check(key, payload)');
 }
 
 /**

@@ -42,7 +42,7 @@ export async function* diffStaging(
   }
   const table = uniqueStaging(staging, sync);
   const phases: ChangePage[] = [pager(client, upsertCandidatesSql(table), sync, upsertChange)];
-  if (options.includeDeletes) phases.push(pager(client, deleteCandidatesSql(table), sync, deleteChange));
+  if (options.includeDeletes) phases.push(pager(client, deleteCandidatesSql(staging.vanishedKeys(table)), sync, deleteChange));
 
   let batch: Change[] = [];
   for (const page of phases) {
@@ -89,13 +89,12 @@ function upsertCandidatesSql(table: StagingTable): (cursor: string) => string {
     ORDER BY s.key LIMIT @limit`;
 }
 
-function deleteCandidatesSql(table: StagingTable): (cursor: string) => string {
+function deleteCandidatesSql(vanished: string): (cursor: string) => string {
   return (cursor) => `
     SELECT r.key AS key, r.payload AS payload, r.remote_id AS remoteId
-    FROM snapshot_rows AS r
-    WHERE r.sync = @sync ${cursor.replace('$key', 'r.key')}
-      AND NOT EXISTS (SELECT 1 FROM ${table.name} AS s WHERE s.key = r.key)
-    ORDER BY r.key LIMIT @limit`;
+    FROM ${vanished} AS v JOIN snapshot_rows AS r ON r.sync = @sync AND r.key = v.key
+    WHERE 1 ${cursor.replace('$key', 'v.key')}
+    ORDER BY v.key LIMIT @limit`;
 }
 
 /** Two statements per pass: the first page has no lower bound (the empty string is a valid key). */

@@ -1,25 +1,34 @@
 import type Database from 'better-sqlite3';
 import { EbbError } from '../../core/errors.ts';
 import type { StageSummary, StagedRow, Stager } from '../store.ts';
+import { SnapshotChecks } from './snapshot-checks.ts';
 
 /** Rows per multi-row INSERT: fewer calls across the JS/C boundary, well under SQLite's 32766 variables. */
 const ROWS_PER_INSERT = 100;
 const DUPLICATE_SAMPLES = 10;
 
-/** One sync's staged model rows: a TEMP table private to this store's connection. */
+/** One sync's staged model rows: TEMP tables private to this store's connection. */
 export interface StagingTable {
   readonly sync: string;
   /** Bare identifier (`ebb_staged_<n>`): generated here, never from user input. */
   readonly id: string;
   /** Quoted, schema-qualified name, safe to splice into SQL. */
   readonly name: string;
+  /** The snapshot's row checks, and which of them the model matched. */
+  readonly checks: SnapshotChecks;
   summary: StageSummary | null;
+  /** Quoted name of the table of vanished keys, once built (see `vanishedKeys`). */
+  vanished: string | null;
 }
 
 /**
  * The TEMP staging tables of one store connection, one per sync. A table per sync (rather than one
  * shared table with a sync column) lets a new staging or a drop be a DROP TABLE instead of a
  * million-row DELETE, and lets the key index be built once, after the bulk insert.
+ *
+ * Rows the snapshot holds unchanged are settled in memory by their row check (`skipUnchanged`) and
+ * never written; the table holds the rest (new, changed, or not provably unchanged) with payloads,
+ * plus one payload-less marker per repetition of a skipped key, so duplicates are counted in SQL.
  */
 export class StagingTables {
   private readonly tables = new Map<string, StagingTable>();
@@ -31,7 +40,8 @@ export class StagingTables {
     this.drop(sync);
     this.created += 1;
     const id = `ebb_staged_${this.created}`;
-    const table: StagingTable = { sync, id, name: `temp."${id}"`, summary: null };
+    const checks = SnapshotChecks.load(this.client, sync);
+    const table: StagingTable = { sync, id, name: `temp."${id}"`, checks, summary: null, vanished: null };
     this.client.exec(`CREATE TABLE ${table.name} (key TEXT NOT NULL, fingerprint TEXT NOT NULL, payload TEXT)`);
     this.tables.set(sync, table);
     return new TableStager(this.client, table, () => this.tables.get(sync) === table);
@@ -53,11 +63,40 @@ export class StagingTables {
     return this.tables.get(table.sync) === table;
   }
 
+  /**
+   * Quoted name of a table of the snapshot keys the model no longer has, built on first use: the
+   * snapshot rows no model row matched by check, less those whose key was staged. Its size follows
+   * the changes, not the snapshot, so only mirror plans pay for it.
+   */
+  vanishedKeys(table: StagingTable): string {
+    if (table.vanished) return table.vanished;
+    const unmatched = `temp."${table.id}_unmatched"`;
+    const vanished = `temp."${table.id}_vanished"`;
+    this.client.exec(`CREATE TABLE ${unmatched} (row_check REAL NOT NULL)`);
+    this.client.exec(`CREATE TABLE ${vanished} (key TEXT PRIMARY KEY)`);
+    const insert = this.client.prepare(`INSERT INTO ${unmatched} (row_check) VALUES (?)`);
+    this.client.transaction(() => {
+      for (const check of table.checks.unmatched()) insert.run(check);
+    })();
+    this.client
+      .prepare(
+        `INSERT OR IGNORE INTO ${vanished} (key)
+         SELECT r.key FROM ${unmatched} AS u JOIN snapshot_rows AS r ON r.sync = @sync AND r.row_check = u.row_check
+         WHERE NOT EXISTS (SELECT 1 FROM ${table.name} AS s WHERE s.key = r.key)`,
+      )
+      .run({ sync: table.sync });
+    this.client.exec(`DROP TABLE ${unmatched}`);
+    table.vanished = vanished;
+    return vanished;
+  }
+
   drop(sync: string): void {
     const table = this.tables.get(sync);
     if (!table) return;
     this.tables.delete(sync);
-    if (this.client.open) this.client.exec(`DROP TABLE IF EXISTS ${table.name}`);
+    if (!this.client.open) return;
+    this.client.exec(`DROP TABLE IF EXISTS ${table.name}`);
+    if (table.vanished) this.client.exec(`DROP TABLE IF EXISTS ${table.vanished}`);
   }
 }
 
@@ -65,9 +104,9 @@ class TableStager implements Stager {
   private readonly insertOne: Database.Statement;
   private readonly insertMany: Database.Statement;
   private readonly insertRows: (rows: readonly StagedRow[]) => void;
-  private readonly snapshotFingerprints: Database.Statement;
-  /** Rows staged (null-key rows are only counted, in `nullKeys`). */
+  /** Model rows taken (settled as unchanged or staged); null-key rows are only counted, in `nullKeys`. */
   private rows = 0;
+  private unchanged = 0;
   private nullKeys = 0;
 
   constructor(
@@ -79,9 +118,29 @@ class TableStager implements Stager {
     this.insertOne = client.prepare(insert + '(?, ?, ?)');
     this.insertMany = client.prepare(insert + Array.from({ length: ROWS_PER_INSERT }, () => '(?, ?, ?)').join(', '));
     this.insertRows = client.transaction((rows: readonly StagedRow[]) => this.insert(rows));
-    this.snapshotFingerprints = client.prepare(
-      `SELECT key, fingerprint FROM snapshot_rows WHERE sync = ? AND key IN (SELECT value FROM json_each(?))`,
-    );
+  }
+
+  skipUnchanged(keys: readonly (string | null)[], checks: ArrayLike<number>): number[] {
+    this.assertOpen();
+    const rest: number[] = [];
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i]!;
+      if (key === null) {
+        this.nullKeys += 1;
+        continue;
+      }
+      const match = this.table.checks.match(checks[i]!);
+      if (match === 'none') {
+        rest.push(i);
+        continue;
+      }
+      this.rows += 1;
+      this.unchanged += 1;
+      // A repeated key: the earlier (unstaged) occurrence gets its marker with the second one.
+      if (match === 'second') this.insertMarker(key);
+      if (match !== 'unchanged') this.insertMarker(key);
+    }
+    return rest;
   }
 
   add(rows: readonly StagedRow[]): void {
@@ -93,10 +152,8 @@ class TableStager implements Stager {
     if (this.table.summary) return this.table.summary;
     this.assertOpen();
     const { id, name } = this.table;
-    // (key, fingerprint) lets the diff skip unchanged rows without reading the payload pages.
+    this.markSkippedRepeatsOfStagedKeys();
     this.client.exec(`CREATE INDEX temp."${id}_key" ON "${id}" (key)`);
-    // The diff walks only the rows staged with a payload (new or changed), through this partial index.
-    this.client.exec(`CREATE INDEX temp."${id}_changed" ON "${id}" (key) WHERE payload IS NOT NULL`);
     const duplicates = `SELECT key, count(*) AS occurrences FROM ${name} GROUP BY key HAVING count(*) > 1`;
     const duplicateKeys = (this.client.prepare(`SELECT count(*) FROM (${duplicates})`).pluck().get() as number) ?? 0;
     const duplicateSamples =
@@ -106,9 +163,31 @@ class TableStager implements Stager {
             key: string;
             occurrences: number;
           }[]);
-    this.table.summary = { rows: this.rows, nullKeys: this.nullKeys, duplicateKeys, duplicateSamples };
+    this.table.summary = { rows: this.rows, unchanged: this.unchanged, nullKeys: this.nullKeys, duplicateKeys, duplicateSamples };
     if (duplicateKeys === 0 && this.nullKeys === 0) this.forgetErrorsOfVanishedKeys();
     return this.table.summary;
+  }
+
+  /**
+   * A key both staged and skipped as unchanged appears more than once in the model; a key skipped once
+   * has no marker yet, so it gets one here and the GROUP BY sees every occurrence.
+   */
+  private markSkippedRepeatsOfStagedKeys(): void {
+    const stagedInSnapshot = this.client
+      .prepare(
+        `SELECT DISTINCT s.key AS key, r.row_check AS rowCheck FROM ${this.table.name} AS s
+         JOIN snapshot_rows AS r ON r.sync = ? AND r.key = s.key WHERE s.payload IS NOT NULL`,
+      )
+      .all(this.table.sync) as { key: string; rowCheck: number }[];
+    for (const { key, rowCheck } of stagedInSnapshot) {
+      if (this.table.checks.matches(rowCheck) !== 1) continue;
+      this.insertMarker(key);
+      this.table.checks.markRepeated(rowCheck);
+    }
+  }
+
+  private insertMarker(key: string): void {
+    this.insertOne.run(key, '', null);
   }
 
   /**
@@ -126,20 +205,7 @@ class TableStager implements Stager {
       .run({ sync: this.table.sync });
   }
 
-  /**
-   * Rows whose fingerprint equals the snapshot's are staged without their payload: the diff never needs
-   * it, and not writing it (nearly every row of a typical run) is most of what staging costs. The
-   * snapshot's fingerprints come one query per batch, so memory stays bounded by the batch.
-   */
   private insert(rows: readonly StagedRow[]): void {
-    const keys: string[] = [];
-    for (const row of rows) if (row.key !== null) keys.push(row.key);
-    const known = new Map<string, string>();
-    // Sorted, the lookups walk the snapshot's index in order: half the page misses for a model in random order.
-    keys.sort();
-    for (const r of this.snapshotFingerprints.all(this.table.sync, JSON.stringify(keys)) as { key: string; fingerprint: string }[]) {
-      known.set(r.key, r.fingerprint);
-    }
     const values: (string | null)[] = [];
     for (const row of rows) {
       if (row.key === null) {
@@ -147,7 +213,7 @@ class TableStager implements Stager {
         continue;
       }
       this.rows += 1;
-      values.push(row.key, row.fingerprint, known.get(row.key) === row.fingerprint ? null : row.payloadJson);
+      values.push(row.key, row.fingerprint, row.payloadJson);
       if (values.length === ROWS_PER_INSERT * 3) {
         this.insertMany.run(values);
         values.length = 0;
