@@ -35,7 +35,7 @@ export async function planSyncs(syncs: readonly ResolvedSync[], deps: PlanDepend
 
 /**
  * Reads the model, stages it keyed in SQLite, and diffs it against the snapshot there, so memory
- * stays flat however many rows the model has (bar 9 bytes a snapshot row for its row checks); only
+ * stays flat however many rows the model has (bar 13 bytes a snapshot row for its row checks); only
  * the changes come back into memory. Rows whose check proves them unchanged are not even staged.
  */
 export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Promise<SyncPlan> {

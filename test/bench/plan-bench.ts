@@ -3,7 +3,9 @@
  * snapshot holding all of them, 1% of rows then changed. Measures, each in a fresh process so peak RSS
  * is its own: reading the model only, and planning it (read + map + fingerprint + stage + SQL diff).
  *
- *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000]
+ *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000] [--order key|random]
+ *
+ * `--order random` returns the model rows in no particular key order, as a join or aggregate would.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,13 +36,14 @@ function benchSync(): ResolvedSync {
   };
 }
 
-async function generate(dir: string, rows: number): Promise<void> {
+async function generate(dir: string, rows: number, order: string): Promise<void> {
   await runDuckdbStatements(join(dir, 'warehouse.duckdb'), [
     `create table model as select 'c' || lpad(i::varchar, 9, '0') as id, 'user' || i || '@example.com' as email,
       'First' || (i % 5000) as first_name, 'Last' || (i % 7919) as last_name, 'Company ' || (i % 1000) as company,
       ['free','pro','team','enterprise'][1 + i % 4] as plan, (i % 100)::integer as score,
       ((i % 100000) / 100.0)::decimal(12,2) as lifetime_value, timestamp '2024-01-01' + to_seconds(i) as signed_up_at,
-      i % 11 = 0 as vip, ['FR','DE','US','GB','JP'][1 + i % 5] as country from range(1, ${rows + 1}) t(i)`,
+      i % 11 = 0 as vip, ['FR','DE','US','GB','JP'][1 + i % 5] as country from range(1, ${rows + 1}) t(i)
+      ${order === 'random' ? 'order by hash(i)' : ''}`,
   ]);
 }
 
@@ -94,11 +97,13 @@ async function main(): Promise<void> {
     return;
   }
   const sizes = (arg('--rows') ?? '100000,1000000').split(',').map(Number);
+  const order = arg('--order') ?? 'key';
+  console.log(`model rows in ${order} order`);
   console.log('rows       read s   plan s   ratio   read RSS MB   plan RSS MB   changes');
   for (const rows of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'ebb-bench-'));
     try {
-      await generate(dir, rows);
+      await generate(dir, rows, order);
       child('setup', dir);
       const read = child('read', dir);
       const plan = child('plan', dir);
