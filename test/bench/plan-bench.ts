@@ -3,9 +3,10 @@
  * snapshot holding all of them, 1% of rows then changed. Measures, each in a fresh process so peak RSS
  * is its own: reading the model only, and planning it (read + map + fingerprint + stage + SQL diff).
  *
- *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000] [--order key|random]
+ *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000] [--order key|random] [--checks-in-memory N]
  *
  * `--order random` returns the model rows in no particular key order, as a join or aggregate would.
+ * `--checks-in-memory N` caps the snapshot rows whose row checks the plan holds (the store's default: 8M).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,8 +73,8 @@ async function phaseRead(dir: string): Promise<object> {
   return { rows, ms: performance.now() - started };
 }
 
-async function phasePlan(dir: string): Promise<object> {
-  const store = openSqliteSnapshotStore(join(dir, 'snapshot.sqlite'));
+async function phasePlan(dir: string, checksInMemory: number | undefined): Promise<object> {
+  const store = openSqliteSnapshotStore(join(dir, 'snapshot.sqlite'), checksInMemory === undefined ? {} : { checksInMemory });
   const started = performance.now();
   const plan = await planSync(benchSync(), { store, openSource: openSource(dir), toolVersion: 'bench' });
   const ms = performance.now() - started;
@@ -81,8 +82,9 @@ async function phasePlan(dir: string): Promise<object> {
   return { rows: plan.modelRows, ms, changes: plan.changes.length, errored: plan.errored };
 }
 
-function child(phase: string, dir: string): { ms: number; rows: number; changes?: number; maxRssMb: number } {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--phase', phase, '--dir', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+function child(phase: string, dir: string, extra: string[] = []): { ms: number; rows: number; changes?: number; maxRssMb: number } {
+  const script = fileURLToPath(import.meta.url);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--phase', phase, '--dir', dir, ...extra], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; rows: number; changes?: number; maxRssMb: number };
 }
 
@@ -92,13 +94,15 @@ async function main(): Promise<void> {
   const phase = arg('--phase');
   if (phase) {
     const dir = arg('--dir')!;
-    const result = phase === 'setup' ? (await phaseSetup(dir), {}) : phase === 'read' ? await phaseRead(dir) : await phasePlan(dir);
+    const checks = arg('--checks-in-memory');
+    const result = phase === 'setup' ? (await phaseSetup(dir), {}) : phase === 'read' ? await phaseRead(dir) : await phasePlan(dir, checks === undefined ? undefined : Number(checks));
     process.stdout.write(`${JSON.stringify({ ...result, maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
     return;
   }
   const sizes = (arg('--rows') ?? '100000,1000000').split(',').map(Number);
   const order = arg('--order') ?? 'key';
-  console.log(`model rows in ${order} order`);
+  const checks = arg('--checks-in-memory');
+  console.log(`model rows in ${order} order${checks === undefined ? '' : `; row checks of at most ${checks} snapshot rows in memory`}`);
   console.log('rows       read s   plan s   ratio   read RSS MB   plan RSS MB   changes');
   for (const rows of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'ebb-bench-'));
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
       await generate(dir, rows, order);
       child('setup', dir);
       const read = child('read', dir);
-      const plan = child('plan', dir);
+      const plan = child('plan', dir, checks === undefined ? [] : ['--checks-in-memory', checks]);
       console.log(
         `${String(rows).padEnd(10)} ${(read.ms / 1000).toFixed(2).padStart(6)}   ${(plan.ms / 1000).toFixed(2).padStart(6)}   ${(plan.ms / read.ms).toFixed(2).padStart(5)}   ${read.maxRssMb.toFixed(0).padStart(11)}   ${plan.maxRssMb.toFixed(0).padStart(11)}   ${plan.changes}`,
       );

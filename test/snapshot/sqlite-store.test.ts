@@ -170,6 +170,31 @@ describe('SQLite snapshot store', () => {
       expect(await countChanges(store, 's')).toEqual({ create: 0, update: 0, delete: 1 });
     });
 
+    it('holds the checks of at most `checksInMemory` rows, the lowest, and plans the others exactly through staging', async () => {
+      await seedRows(open(), 10);
+      const lowest = inspect((db) => db.prepare('SELECT key FROM snapshot_rows ORDER BY row_check LIMIT 3').pluck().all()) as string[];
+      for (const limit of [3, 0]) {
+        const capped = openSqliteSnapshotStore(file, { checksInMemory: limit });
+        opened.push(capped);
+        // k2 changes, k9 leaves, k10 arrives, k4 comes twice.
+        const rows = [...model(0, 1, 3, 4, 4, 5, 6, 7, 8), { key: 'k2', payload: { ...payload(2), n: -2 } }, ...model(10)];
+        const { summary, staged: stagedKeys } = await stageByCheck(capped, 's', rows);
+        const held = limit === 0 ? [] : lowest.filter((k) => k !== 'k2' && k !== 'k9');
+        expect(summary.unchanged).toBe(held.length + (held.includes('k4') ? 1 : 0));
+        expect(stagedKeys).toHaveLength(rows.length - summary.unchanged);
+        expect(summary.duplicateSamples).toEqual([{ key: 'k4', occurrences: 2 }]);
+
+        const fixed = await stageByCheck(capped, 's', rows.filter((r, i) => !(r.key === 'k4' && i === 4)));
+        expect(fixed.summary.duplicateKeys).toBe(0);
+        const changes = (await collect(capped.diff('s', { includeDeletes: true, batchSize: 10 }))).flat();
+        expect(changes.map((c) => [c.action, c.key])).toEqual([
+          ['create', 'k10'],
+          ['update', 'k2'],
+          ['delete', 'k9'],
+        ]);
+      }
+    });
+
     it('gives the rows of a snapshot made before checks existed their checks when it is first opened', async () => {
       // A snapshot file as the release before row checks left it: migrations up to 0002 only.
       const oldMigrations = join(dir, 'migrations');

@@ -1,1 +1,1 @@
-export { openSqliteSnapshotStore, SqliteSnapshotStore } from './store.ts';
+export { openSqliteSnapshotStore, SqliteSnapshotStore, type SqliteStoreOptions } from './store.ts';

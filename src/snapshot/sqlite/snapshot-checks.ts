@@ -19,35 +19,52 @@ export type CheckMatch =
 
 /**
  * The row checks of one sync's snapshot, sorted in memory, with what the current plan matched: 13
- * bytes a row (value, state, directory). Memory grows with the snapshot, but a million rows take
- * 13 MB, against the seconds of per-row SQLite lookups it saves (4 µs a row when the model does not
- * come in key order: each lookup then misses SQLite's page cache).
+ * bytes a row (value, state, directory). A million rows take 13 MB, against the seconds of per-row
+ * SQLite lookups they save (4 µs a row when the model does not come in key order: each lookup then
+ * misses SQLite's page cache).
+ *
+ * Memory is capped: past `limit` rows only the lowest `limit` checks are held. Checks are uniformly
+ * random, so that is a random sample of the rows; the others cannot be proven unchanged here and go
+ * through staging (exact, only slower), and the vanished-key search reads them from SQLite.
  */
 export class SnapshotChecks {
   private constructor(
     private readonly values: Float64Array,
     private readonly states: Uint8Array,
     private readonly directory: CheckDirectory,
+    /** Checks at or above this are not held (Infinity: all are). */
+    readonly heldBelow: number,
   ) {}
 
-  /** Reads the checks in one read transaction, so count and rows agree. */
-  static load(client: Database.Database, sync: string): SnapshotChecks {
+  /** Reads up to `limit` checks, lowest first, in one read transaction, so count and rows agree. */
+  static load(client: Database.Database, sync: string, limit: number): SnapshotChecks {
     return client.transaction(() => {
       const count = client.prepare('SELECT count(*) FROM snapshot_rows WHERE sync = ?').pluck().get(sync) as number;
-      const values = new Float64Array(count);
+      // Past the cap, one value more: the lowest check not held.
+      const read = count > limit ? limit + 1 : count;
+      let values = new Float64Array(read);
       let i = 0;
-      const checks = client.prepare('SELECT row_check FROM snapshot_rows WHERE sync = ? ORDER BY row_check').pluck();
-      for (const value of checks.iterate(sync) as Iterable<number>) values[i++] = value;
-      const states = new Uint8Array(count);
-      for (let j = 1; j < count; j += 1) {
+      const checks = client.prepare('SELECT row_check FROM snapshot_rows WHERE sync = ? ORDER BY row_check LIMIT ?').pluck();
+      for (const value of checks.iterate(sync, read) as Iterable<number>) values[i++] = value;
+      let heldBelow = Infinity;
+      if (count > limit) {
+        heldBelow = values[limit]!;
+        // A check is held with all of its rows or not at all.
+        let end = limit;
+        while (end > 0 && values[end - 1] === heldBelow) end -= 1;
+        values = values.subarray(0, end);
+      }
+      const states = new Uint8Array(values.length);
+      for (let j = 1; j < values.length; j += 1) {
         if (values[j] === values[j - 1]) states[j] = states[j - 1] = AMBIGUOUS;
       }
-      return new SnapshotChecks(values, states, new CheckDirectory(values));
+      return new SnapshotChecks(values, states, new CheckDirectory(values), heldBelow);
     })();
   }
 
   /** Records that a model row has this check, and says what that means. */
   match(check: number): CheckMatch {
+    if (!(check < this.heldBelow)) return 'none';
     const at = this.find(check);
     if (at < 0) return 'none';
     const state = this.states[at]!;
@@ -69,7 +86,10 @@ export class SnapshotChecks {
     if (at >= 0 && this.states[at] === SEEN_ONCE) this.states[at] = SEEN_AGAIN;
   }
 
-  /** Distinct checks of the snapshot rows no model row matched: every row that may have left the model. */
+  /**
+   * Distinct held checks no model row matched. With the rows not held (`heldBelow` and above), every
+   * snapshot row that may have left the model.
+   */
   *unmatched(): Generator<number> {
     const { values, states } = this;
     for (let i = 0; i < values.length; i += 1) {

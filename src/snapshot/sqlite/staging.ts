@@ -34,13 +34,17 @@ export class StagingTables {
   private readonly tables = new Map<string, StagingTable>();
   private created = 0;
 
-  constructor(private readonly client: Database.Database) {}
+  /** `checksInMemory`: the most snapshot rows whose checks a staging holds (13 bytes each). */
+  constructor(
+    private readonly client: Database.Database,
+    private readonly checksInMemory: number,
+  ) {}
 
   begin(sync: string): Stager {
     this.drop(sync);
     this.created += 1;
     const id = `ebb_staged_${this.created}`;
-    const checks = SnapshotChecks.load(this.client, sync);
+    const checks = SnapshotChecks.load(this.client, sync, this.checksInMemory);
     const table: StagingTable = { sync, id, name: `temp."${id}"`, checks, summary: null, vanished: null };
     this.client.exec(`CREATE TABLE ${table.name} (key TEXT NOT NULL, fingerprint TEXT NOT NULL, payload TEXT)`);
     this.tables.set(sync, table);
@@ -85,6 +89,15 @@ export class StagingTables {
          WHERE NOT EXISTS (SELECT 1 FROM ${table.name} AS s WHERE s.key = r.key)`,
       )
       .run({ sync: table.sync });
+    if (table.checks.heldBelow !== Infinity) {
+      this.client
+        .prepare(
+          `INSERT OR IGNORE INTO ${vanished} (key)
+           SELECT r.key FROM snapshot_rows AS r WHERE r.sync = @sync AND r.row_check >= @heldBelow
+             AND NOT EXISTS (SELECT 1 FROM ${table.name} AS s WHERE s.key = r.key)`,
+        )
+        .run({ sync: table.sync, heldBelow: table.checks.heldBelow });
+    }
     this.client.exec(`DROP TABLE ${unmatched}`);
     table.vanished = vanished;
     return vanished;

@@ -30,6 +30,17 @@ import { snapshotRows } from './schema.ts';
 import { StagingTables } from './staging.ts';
 import * as state from './state.ts';
 
+export interface SqliteStoreOptions {
+  /**
+   * The most snapshot rows of a sync whose row checks a plan holds in memory (13 bytes each). Rows
+   * past it are planned through staging: exactly, only slower.
+   */
+  checksInMemory?: number;
+}
+
+/** 8M rows: about 100 MB at most, so memory stays bounded whatever the size of a sync. */
+const DEFAULT_CHECKS_IN_MEMORY = 8_000_000;
+
 /**
  * SnapshotStore over one SQLite file and one connection. better-sqlite3 is synchronous, so every
  * method does its work before its promise settles; several stores (processes) may share the file.
@@ -41,8 +52,11 @@ export class SqliteSnapshotStore implements SnapshotStore {
   private readonly health: HealthRecorder;
   private readonly alerts: AlertStateTable;
 
-  constructor(private readonly db: SnapshotDb) {
-    this.staging = new StagingTables(db.$client);
+  constructor(
+    private readonly db: SnapshotDb,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.staging = new StagingTables(db.$client, options.checksInMemory ?? DEFAULT_CHECKS_IN_MEMORY);
     this.committer = new BatchCommitter(db.$client);
     this.pending = new PendingTracker(db.$client);
     this.health = new HealthRecorder(db.$client);
@@ -168,6 +182,6 @@ export class SqliteSnapshotStore implements SnapshotStore {
 }
 
 /** Opens the snapshot file at `path` (creating it and its directories), migrated and ready. */
-export function openSqliteSnapshotStore(path: string): SqliteSnapshotStore {
-  return new SqliteSnapshotStore(openSnapshotDb(path));
+export function openSqliteSnapshotStore(path: string, options: SqliteStoreOptions = {}): SqliteSnapshotStore {
+  return new SqliteSnapshotStore(openSnapshotDb(path), options);
 }
