@@ -5,6 +5,7 @@ import { canonicalJson } from '../../core/fingerprint.ts';
 import type { Row } from '../../core/values.ts';
 import type { DiffOptions } from '../store.ts';
 import type { StagingTable, StagingTables } from './staging.ts';
+import { vanishedKeys } from './vanished-keys.ts';
 
 interface UpsertCandidate {
   key: string;
@@ -42,7 +43,7 @@ export async function* diffStaging(
   }
   const table = uniqueStaging(staging, sync);
   const phases: ChangePage[] = [pager(client, upsertCandidatesSql(table), sync, upsertChange)];
-  if (options.includeDeletes) phases.push(pager(client, deleteCandidatesSql(staging.vanishedKeys(table)), sync, deleteChange));
+  if (options.includeDeletes) phases.push(pager(client, deleteCandidatesSql(vanishedKeys(client, table)), sync, deleteChange));
 
   let batch: Change[] = [];
   for (const page of phases) {

@@ -17,7 +17,7 @@ export interface StagingTable {
   /** The snapshot's row checks, and which of them the model matched. */
   readonly checks: SnapshotChecks;
   summary: StageSummary | null;
-  /** Quoted name of the table of vanished keys, once built (see `vanishedKeys`). */
+  /** Quoted name of the table of vanished keys, once built (vanished-keys.ts); dropped with the staging. */
   vanished: string | null;
 }
 
@@ -65,42 +65,6 @@ export class StagingTables {
 
   isCurrent(table: StagingTable): boolean {
     return this.tables.get(table.sync) === table;
-  }
-
-  /**
-   * Quoted name of a table of the snapshot keys the model no longer has, built on first use: the
-   * snapshot rows no model row matched by check, less those whose key was staged. Its size follows
-   * the changes, not the snapshot, so only mirror plans pay for it.
-   */
-  vanishedKeys(table: StagingTable): string {
-    if (table.vanished) return table.vanished;
-    const unmatched = `temp."${table.id}_unmatched"`;
-    const vanished = `temp."${table.id}_vanished"`;
-    this.client.exec(`CREATE TABLE ${unmatched} (row_check REAL NOT NULL)`);
-    this.client.exec(`CREATE TABLE ${vanished} (key TEXT PRIMARY KEY)`);
-    const insert = this.client.prepare(`INSERT INTO ${unmatched} (row_check) VALUES (?)`);
-    this.client.transaction(() => {
-      for (const check of table.checks.unmatched()) insert.run(check);
-    })();
-    this.client
-      .prepare(
-        `INSERT OR IGNORE INTO ${vanished} (key)
-         SELECT r.key FROM ${unmatched} AS u JOIN snapshot_rows AS r ON r.sync = @sync AND r.row_check = u.row_check
-         WHERE NOT EXISTS (SELECT 1 FROM ${table.name} AS s WHERE s.key = r.key)`,
-      )
-      .run({ sync: table.sync });
-    if (table.checks.heldBelow !== Infinity) {
-      this.client
-        .prepare(
-          `INSERT OR IGNORE INTO ${vanished} (key)
-           SELECT r.key FROM snapshot_rows AS r WHERE r.sync = @sync AND r.row_check >= @heldBelow
-             AND NOT EXISTS (SELECT 1 FROM ${table.name} AS s WHERE s.key = r.key)`,
-        )
-        .run({ sync: table.sync, heldBelow: table.checks.heldBelow });
-    }
-    this.client.exec(`DROP TABLE ${unmatched}`);
-    table.vanished = vanished;
-    return vanished;
   }
 
   drop(sync: string): void {
