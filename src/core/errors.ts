@@ -79,6 +79,12 @@ export interface RowError {
   message: string;
   /** The destination field at fault, when the destination says. */
   field?: string;
+  /**
+   * The same row sent again may well succeed: the destination says so (a record lock held elsewhere,
+   * a row a bulk job never reached). The engine re-sends such rows within the run, a bounded number
+   * of times, before recording them as failed.
+   */
+  retryable?: boolean;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Clock } from './clock.ts';
 import type { EventSink, SyncApplyResult } from './events.ts';
 import { batchChanges, type PlannedBatch } from './operations.ts';
 import type { AccountPacer } from './pacer.ts';
-import { sendWithRetry, type RetryPolicy } from './retry.ts';
+import { backoffDelay, sendWithRetry, type RetryPolicy } from './retry.ts';
 
 export interface SyncApplyContext {
   sync: ResolvedSync;
@@ -42,6 +42,14 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
   let stopReason: Error | null = null;
   let unsent = 0;
   const stopRequested = () => ctx.signal?.aborted === true;
+  // Rows the destination rejected as retryable, held to be re-sent once the current pass is over.
+  const resends: FailedResend[] = [];
+  let resendRounds = 0;
+  const holdForResend = (change: Change, error: RowError): boolean => {
+    if (error.retryable !== true || resendRounds >= ctx.retry.maxTransientRetries) return false;
+    resends.push({ change, error });
+    return true;
+  };
 
   const commit = (batch: Omit<CommitBatch, 'expectedSerial' | 'sync' | 'runId' | 'lineage' | 'definitionHash'>): Promise<void> => {
     // Commits are chained so each one expects exactly the serial the previous one produced.
@@ -102,7 +110,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         ctx.pacer.observe(response.rateLimit);
         ctx.pacer.charge(response.calls);
         result.apiCalls += response.calls;
-        await commitResults(planned, response.results, commit, result);
+        await commitResults(planned, response.results, commit, result, holdForResend);
         events({ type: 'batch-committed', sync: sync.name, operation: planned.batch.operation, delivered: response.results.filter((r) => r.status === 'ok').length, failed: response.results.filter((r) => r.status === 'failed').length, calls: response.calls });
       } catch (error) {
         if (error instanceof StoppedWhileQueued) {
@@ -124,8 +132,32 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       }
     };
 
-    await run(writes);
-    if (!stopReason) await run(deletes);
+    /**
+     * One pass over the batches, then passes over the rows held for a resend, re-batched full and
+     * spaced by the transient backoff, until none is left or the rounds run out (the last round's
+     * rejections are recorded as they came).
+     */
+    const runWithResends = async (phase: PlannedBatch[]) => {
+      resendRounds = 0;
+      await run(phase);
+      while (resends.length > 0) {
+        const held = resends.splice(0);
+        if (stopReason || stopRequested()) {
+          result.failed += held.length;
+          await commit({ delivered: [], deleted: [], failed: held.map((h) => failedRow(h.change, h.error)) });
+          continue;
+        }
+        resendRounds += 1;
+        const delayMs = backoffDelay(resendRounds - 1, ctx.retry);
+        const message = `${held.length} row(s) the destination asked to send again (${[...new Set(held.map((h) => h.error.code))].join(', ')})`;
+        events({ type: 'retry-scheduled', sync: sync.name, reason: 'rows', attempt: resendRounds, delayMs, message });
+        await ctx.clock.sleep(delayMs);
+        await run(batchChanges({ changes: held.map((h) => h.change), mode: plan.mode, object: sync.destination.object, matchOn: sync.destination.matchOn, caps }));
+      }
+    };
+
+    await runWithResends(writes);
+    if (!stopReason) await runWithResends(deletes);
     else if (deletes.length > 0) for (const planned of deletes) await recordUnsent(planned, stopReason);
     await commits;
   } finally {
@@ -151,6 +183,7 @@ async function commitResults(
   results: { status: 'ok' | 'failed'; remoteId?: string | null; error?: RowError }[],
   commit: (batch: Omit<CommitBatch, 'expectedSerial' | 'sync' | 'runId' | 'lineage' | 'definitionHash'>) => Promise<void>,
   result: SyncApplyResult,
+  holdForResend: (change: Change, error: RowError) => boolean,
 ): Promise<void> {
   const isDelete = planned.batch.operation === 'delete';
   const delivered: CommitBatch['delivered'] = [];
@@ -161,7 +194,8 @@ async function commitResults(
     if (!r) {
       failed.push(failedRow(change, { code: 'NO_RESULT', message: 'the destination returned no result for this row' }));
     } else if (r.status === 'failed') {
-      failed.push(failedRow(change, r.error ?? { code: 'FAILED', message: 'rejected without a reason' }));
+      const error = r.error ?? { code: 'FAILED', message: 'rejected without a reason' };
+      if (!holdForResend(change, error)) failed.push(failedRow(change, error));
     } else if (isDelete) {
       deleted.push(change.key);
     } else {
@@ -171,6 +205,11 @@ async function commitResults(
   result.delivered += delivered.length + deleted.length;
   result.failed += failed.length;
   await commit({ delivered, deleted, failed });
+}
+
+interface FailedResend {
+  change: Change;
+  error: RowError;
 }
 
 /** The caller asked the apply to stop (AbortSignal): not an error of the destination or the rows. */

@@ -12,7 +12,7 @@ export type EngineEvent =
   | { type: 'apply-started'; sync: string; runId: string; changes: number }
   | { type: 'batch-sent'; sync: string; operation: WriteOperation; size: number }
   | { type: 'batch-committed'; sync: string; operation: WriteOperation; delivered: number; failed: number; calls: number }
-  | { type: 'retry-scheduled'; sync: string; reason: 'rate-limited' | 'transient'; attempt: number; delayMs: number; message: string }
+  | { type: 'retry-scheduled'; sync: string; reason: 'rate-limited' | 'transient' | 'rows'; attempt: number; delayMs: number; message: string }
   | { type: 'pace-adjusted'; account: string; requests: number; windowMs: number; reason: string }
   | { type: 'apply-finished'; sync: string; runId: string; result: SyncApplyResult }
   | { type: 'apply-skipped'; sync: string; reason: string };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineHarness } from '../support/engine-project.ts';
+import { FAST_RETRY, type EngineHarness } from '../support/engine-project.ts';
 import { createSalesforceProject, SYNC, type SalesforceProject } from '../support/salesforce-project.ts';
 
 let p: SalesforceProject | undefined;
@@ -29,7 +29,8 @@ function expectNoDuplicates(project: SalesforceProject, count: number): void {
 
 describe('Salesforce sObject Collections through the engine', () => {
   it('records per-record failures against the right keys, commits the rest, and re-proposes exactly the failed rows', async () => {
-    // 500 rows are three upsert calls (200 + 200 + 100); the four bad rows sit in different calls.
+    // 500 rows are three upsert calls (200 + 200 + 100); the bad rows sit in different calls. The
+    // lock on co-000450 clears by itself: that row is sent again in the same run and goes through.
     p = await createSalesforceProject({ rows: 500, sandbox: { lockRowKeys: ['co-000450'] } });
     await p.sql(
       `update companies set name = null where company_id in ('co-000007', 'co-000123')`,
@@ -38,35 +39,58 @@ describe('Salesforce sObject Collections through the engine', () => {
     const engine = await p.engine();
 
     const result = (await engine.apply(await engine.plan())).syncs[0]!;
-    expect(result).toMatchObject({ status: 'partial', planned: 500, delivered: 496, failed: 4, rateLimited: 0 });
-    expect(result.apiCalls).toBe(3);
-    expect(p.sandbox.stats().apiCalls).toBe(3);
-    expect([...p.sandbox.stats().collectionSizes].sort((a, b) => b - a)).toEqual([200, 200, 100]);
+    expect(result).toMatchObject({ status: 'partial', planned: 500, delivered: 497, failed: 3, rateLimited: 0 });
+    expect(result.apiCalls).toBe(4);
+    expect(p.sandbox.stats().apiCalls).toBe(4);
+    expect([...p.sandbox.stats().collectionSizes].sort((a, b) => b - a)).toEqual([200, 200, 100, 1]);
+    expect(engine.events.filter((e) => e.type === 'retry-scheduled')).toEqual([
+      expect.objectContaining({ reason: 'rows', attempt: 1, message: '1 row(s) the destination asked to send again (UNABLE_TO_LOCK_ROW)' }),
+    ]);
 
     expect(await rowErrors(engine)).toEqual([
       ['co-000007', 'REQUIRED_FIELD_MISSING', 'Name'],
       ['co-000123', 'REQUIRED_FIELD_MISSING', 'Name'],
       ['co-000321', 'STRING_TOO_LONG', 'Website'],
-      ['co-000450', 'UNABLE_TO_LOCK_ROW', null],
     ]);
     const accounts = p.accounts();
-    expect(accounts.size).toBe(496);
-    for (const key of ['co-000007', 'co-000123', 'co-000321', 'co-000450']) expect(accounts.has(key)).toBe(false);
+    expect(accounts.size).toBe(497);
+    for (const key of ['co-000007', 'co-000123', 'co-000321']) expect(accounts.has(key)).toBe(false);
 
-    // Only acknowledged rows reached the snapshot: the next plan is the four failures and nothing else.
-    expect(await plannedKeys(engine)).toEqual(['co-000007', 'co-000123', 'co-000321', 'co-000450']);
+    // Only acknowledged rows reached the snapshot: the next plan is the three failures and nothing else.
+    expect(await plannedKeys(engine)).toEqual(['co-000007', 'co-000123', 'co-000321']);
 
-    // The lock cleared by itself; the three others need the model fixed.
     await p.sql(
       `update companies set name = 'Fixed ' || company_id where name is null`,
       `update companies set domain = 'company321.example.com' where company_id = 'co-000321'`,
     );
     const fixed = (await engine.apply(await engine.plan())).syncs[0]!;
-    expect(fixed).toMatchObject({ status: 'succeeded', planned: 4, delivered: 4, failed: 0, apiCalls: 1 });
+    expect(fixed).toMatchObject({ status: 'succeeded', planned: 3, delivered: 3, failed: 0, apiCalls: 1 });
     expect(p.accounts()).toEqual(await p.model());
     expectNoDuplicates(p, 500);
     expect(await engine.store.countRowErrors(SYNC)).toBe(0);
     expect(await plannedKeys(engine)).toEqual([]);
+  });
+
+  it('sends a locked row again within the run a bounded number of times, then records it and proposes it next run', async () => {
+    const lock = { statusCode: 'UNABLE_TO_LOCK_ROW', message: 'unable to obtain exclusive access to this record', fields: [] };
+    p = await createSalesforceProject({ rows: 50, sandbox: { rejectRowKeys: { 'co-000020': lock } } });
+    const engine = await p.engine();
+
+    const result = (await engine.apply(await engine.plan(), { retry: FAST_RETRY })).syncs[0]!;
+    // One pass, then one resend per transient retry allowed (2), each a call of the one locked row.
+    expect(result).toMatchObject({ status: 'partial', planned: 50, delivered: 49, failed: 1, apiCalls: 1 + FAST_RETRY.maxTransientRetries });
+    expect(p.sandbox.stats().collectionSizes).toEqual([50, 1, 1]);
+    expect(engine.events.filter((e) => e.type === 'retry-scheduled').map((e) => e.type === 'retry-scheduled' && [e.reason, e.attempt])).toEqual([
+      ['rows', 1],
+      ['rows', 2],
+    ]);
+    expect(await rowErrors(engine)).toEqual([['co-000020', 'UNABLE_TO_LOCK_ROW', null]]);
+    expect(await plannedKeys(engine)).toEqual(['co-000020']);
+
+    p.sandbox.knobs.rejectRowKeys = {};
+    expect((await engine.apply(await engine.plan())).syncs[0]).toMatchObject({ status: 'succeeded', delivered: 1, failed: 0 });
+    expect(p.accounts()).toEqual(await p.model());
+    expectNoDuplicates(p, 50);
   });
 
   it('keeps the stored Account and the snapshot as they were when Salesforce refuses an update', async () => {
@@ -148,6 +172,23 @@ describe('Salesforce Bulk API 2.0 through the engine', () => {
     expect(accounts.size).toBe(2_496);
     for (const [key, account] of accounts) expect(account).toEqual(model.get(key));
     expect(await plannedKeys(engine)).toEqual(['co-000002', 'co-000777', 'co-001234', 'co-002500']);
+  });
+
+  it('sends the rows an aborted bulk job never processed again in the same run, by the API their count calls for', async () => {
+    p = await createSalesforceProject({ rows: 1_500, bulkThreshold: 1_000, bulkPollIntervalMs: 10, sandbox: { bulkProcessLimit: 1_200 } });
+    const engine = await p.engine();
+
+    const result = (await engine.apply(await engine.plan(), { retry: FAST_RETRY })).syncs[0]!;
+    expect(result).toMatchObject({ status: 'succeeded', planned: 1_500, delivered: 1_500, failed: 0 });
+    // The job stopped after 1,200 rows; the 300 UNPROCESSED ones went out again as 2 collection calls.
+    expect(p.sandbox.stats().bulkJobSizes).toEqual([1_500]);
+    expect([...p.sandbox.stats().collectionSizes].sort((a, b) => b - a)).toEqual([200, 100]);
+    expect(engine.events.filter((e) => e.type === 'retry-scheduled')).toEqual([
+      expect.objectContaining({ reason: 'rows', message: '300 row(s) the destination asked to send again (UNPROCESSED)' }),
+    ]);
+    expect(p.accounts()).toEqual(await p.model());
+    expectNoDuplicates(p, 1_500);
+    expect(await plannedKeys(engine)).toEqual([]);
   });
 
   it('records every row of a bulk job that failed outright, writes nothing, and delivers them all on the next run', async () => {

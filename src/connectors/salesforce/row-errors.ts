@@ -1,11 +1,7 @@
 import type { RowError } from '../../core/errors.ts';
 import type { ItemResult } from '../connector.ts';
 
-/**
- * A row error that says whether re-sending the same row later can succeed. RowError has no such flag,
- * so the extra `retryable` property rides along (structurally still a RowError); the engine can read
- * it with `isRetryableRowError`. Either way the row stays un-committed and is proposed again next run.
- */
+/** A row error that always says whether re-sending the same row can succeed. */
 export interface SalesforceRowError extends RowError {
   retryable: boolean;
 }
@@ -14,7 +10,7 @@ export interface SalesforceRowError extends RowError {
 export const RETRYABLE_ROW_CODES: ReadonlySet<string> = new Set(['UNABLE_TO_LOCK_ROW', 'UNPROCESSED', 'ALL_OR_NONE_OPERATION_ROLLED_BACK']);
 
 export function isRetryableRowError(error: RowError): boolean {
-  return (error as Partial<SalesforceRowError>).retryable === true || RETRYABLE_ROW_CODES.has(error.code);
+  return error.retryable === true || RETRYABLE_ROW_CODES.has(error.code);
 }
 
 export function rowFailure(code: string, message: string, fields: readonly string[] = []): ItemResult {
