@@ -42,7 +42,8 @@ export async function* diffStaging(
     throw new EbbError('INVALID_BATCH_SIZE', `diff batchSize must be a positive integer, got ${batchSize}.`);
   }
   const table = uniqueStaging(staging, sync);
-  const phases: ChangePage[] = [pager(client, upsertCandidatesSql(table), sync, upsertChange)];
+  const createdFields = new SharedFieldList();
+  const phases: ChangePage[] = [pager(client, upsertCandidatesSql(table), sync, (row: UpsertCandidate) => upsertChange(row, createdFields))];
   if (options.includeDeletes) phases.push(pager(client, deleteCandidatesSql(vanishedKeys(client, table)), sync, deleteChange));
 
   let batch: Change[] = [];
@@ -113,10 +114,25 @@ function pager<T>(
   };
 }
 
-function upsertChange(row: UpsertCandidate): Change {
+/**
+ * Every create of a sync changes the same fields (the mapping's), so its creates share one frozen list
+ * rather than hold one each: a first plan of a million rows is a million creates.
+ */
+class SharedFieldList {
+  private last: readonly string[] = [];
+
+  of(payload: Row): string[] {
+    const fields = Object.keys(payload).sort();
+    const last = this.last;
+    if (fields.length !== last.length || fields.some((field, i) => field !== last[i])) this.last = Object.freeze(fields);
+    return this.last as string[];
+  }
+}
+
+function upsertChange(row: UpsertCandidate, createdFields: SharedFieldList): Change {
   const after = JSON.parse(row.payload) as Row;
   if (row.beforeFingerprint === null || row.beforePayload === null) {
-    return { action: 'create', key: row.key, after, before: null, changedFields: Object.keys(after).sort(), fingerprint: row.fingerprint, remoteId: null };
+    return { action: 'create', key: row.key, after, before: null, changedFields: createdFields.of(after), fingerprint: row.fingerprint, remoteId: null };
   }
   const before = JSON.parse(row.beforePayload) as Row;
   return {
