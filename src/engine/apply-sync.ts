@@ -110,8 +110,9 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         ctx.pacer.observe(response.rateLimit);
         ctx.pacer.charge(response.calls);
         result.apiCalls += response.calls;
-        await commitResults(planned, response.results, commit, result, holdForResend);
-        events({ type: 'batch-committed', sync: sync.name, operation: planned.batch.operation, delivered: response.results.filter((r) => r.status === 'ok').length, failed: response.results.filter((r) => r.status === 'failed').length, calls: response.calls });
+        // Rows held for a resend are neither delivered nor failed yet: the event counts them when they are.
+        const settled = await commitResults(planned, response.results, commit, result, holdForResend);
+        events({ type: 'batch-committed', sync: sync.name, operation: planned.batch.operation, ...settled, calls: response.calls });
       } catch (error) {
         if (error instanceof StoppedWhileQueued) {
           if (error.reason instanceof StopRequested) unsent += planned.changes.length;
@@ -184,7 +185,7 @@ async function commitResults(
   commit: (batch: Omit<CommitBatch, 'expectedSerial' | 'sync' | 'runId' | 'lineage' | 'definitionHash'>) => Promise<void>,
   result: SyncApplyResult,
   holdForResend: (change: Change, error: RowError) => boolean,
-): Promise<void> {
+): Promise<{ delivered: number; failed: number }> {
   const isDelete = planned.batch.operation === 'delete';
   const delivered: CommitBatch['delivered'] = [];
   const deleted: string[] = [];
@@ -205,6 +206,7 @@ async function commitResults(
   result.delivered += delivered.length + deleted.length;
   result.failed += failed.length;
   await commit({ delivered, deleted, failed });
+  return { delivered: delivered.length + deleted.length, failed: failed.length };
 }
 
 interface FailedResend {

@@ -84,6 +84,9 @@ describe('Salesforce sObject Collections through the engine', () => {
       ['rows', 1],
       ['rows', 2],
     ]);
+    // Progress and the failure-rate SLA count each row once, when it is settled: not the passes it was held over.
+    const committed = engine.events.flatMap((e) => (e.type === 'batch-committed' ? [[e.delivered, e.failed]] : []));
+    expect(committed).toEqual([[49, 0], [0, 0], [0, 1]]);
     expect(await rowErrors(engine)).toEqual([['co-000020', 'UNABLE_TO_LOCK_ROW', null]]);
     expect(await plannedKeys(engine)).toEqual(['co-000020']);
 
