@@ -60,7 +60,7 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
     errored: false,
   };
   try {
-    const staged = await stageModel(sync, deps, (rows) => events({ type: 'plan-read-progress', sync: sync.name, rows }));
+    const staged = await stageModel(sync, deps, snapshotRows > 0, (rows) => events({ type: 'plan-read-progress', sync: sync.name, rows }));
     plan.modelRows = staged.summary.rows + staged.summary.nullKeys;
     plan.diagnostics.push(...staged.diagnostics, ...keyDiagnostics(sync, staged.summary));
     if (plan.diagnostics.some((d) => d.severity === 'error')) {
@@ -84,9 +84,11 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
   return plan;
 }
 
+/** `settle`: whether rows may be proven unchanged by row check (never against an empty snapshot). */
 async function stageModel(
   sync: ResolvedSync,
   deps: PlanDependencies,
+  settle: boolean,
   progress: (rows: number) => void,
 ): Promise<{ summary: StageSummary; diagnostics: Diagnostic[] }> {
   const session = await deps.openSource(sync.source.connection);
@@ -120,9 +122,9 @@ async function stageModel(
       for (let i = 0; i < rows.length; i += 1) {
         const key = keyOf(rows[i]!, sync.key);
         keys[i] = key;
-        checks[i] = key === null ? 0 : check(key, rows[i]!);
+        if (settle) checks[i] = key === null ? 0 : check(key, rows[i]!);
       }
-      const rest = stager.skipUnchanged(keys, checks.subarray(0, rows.length));
+      const rest = settle ? stager.skipUnchanged(keys, checks.subarray(0, rows.length)) : Array.from(rows, (_, i) => i);
       const staged: StagedRow[] = new Array(rest.length);
       for (let j = 0; j < rest.length; j += 1) {
         const payloadJson = encode(rows[rest[j]!]!);

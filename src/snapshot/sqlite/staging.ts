@@ -129,7 +129,7 @@ class TableStager implements Stager {
     if (this.table.summary) return this.table.summary;
     this.assertOpen();
     const { id, name } = this.table;
-    this.markSkippedRepeatsOfStagedKeys();
+    if (this.unchanged > 0) this.markSkippedRepeatsOfStagedKeys();
     this.client.exec(`CREATE INDEX temp."${id}_key" ON "${id}" (key)`);
     const duplicates = `SELECT key, count(*) AS occurrences FROM ${name} GROUP BY key HAVING count(*) > 1`;
     const duplicateKeys = (this.client.prepare(`SELECT count(*) FROM (${duplicates})`).pluck().get() as number) ?? 0;
