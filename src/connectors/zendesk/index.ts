@@ -6,9 +6,10 @@ import { ZENDESK_MAX_BULK, ZendeskSession } from './session.ts';
 
 
 /**
- * Zendesk Support users and organizations through node-zendesk 6: upserts by `external_id` with
- * `create_or_update_many` (100 rows per background job, polled to completion and mapped back row by
- * row), deletes by remote id with `destroy_many`. Custom fields are mapped as `user_fields.<key>` /
+ * Zendesk Support users and organizations through node-zendesk 6: upserts by `external_id` (users with
+ * `create_or_update_many`; organizations with `create_many` / `update_many`, see organizations.ts), 100
+ * rows per background job polled to completion and mapped back row by row; deletes by remote id with
+ * `destroy_many`. Custom fields are mapped as `user_fields.<key>` /
  * `organization_fields.<key>` (see payload.ts and README.md).
  */
 export const zendeskConnector: ConnectorDefinition = {

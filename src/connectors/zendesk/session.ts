@@ -6,10 +6,11 @@ import { parseJobStatus, waitForJob, type JobStatus, type PollSettings } from '.
 import { reserveJobSlot } from './job-slots.ts';
 import { CUSTOM_FIELDS, STANDARD_ATTRIBUTES, zendeskObject, type ZendeskObjectName } from './objects.ts';
 import type { ZendeskOptions } from './options.ts';
+import { upsertOrganizations } from './organizations.ts';
 import { toZendeskRecord } from './payload.ts';
 import { deleteResults, upsertResults, wholeCallRejection } from './results.ts';
 
-/** Rows or ids per bulk call (create_or_update_many, destroy_many). */
+/** Rows or ids per bulk call (create_or_update_many, create_many, update_many, destroy_many). */
 export const ZENDESK_MAX_BULK = 100;
 
 export class ZendeskSession implements ConnectorSession {
@@ -59,6 +60,7 @@ export class ZendeskSession implements ConnectorSession {
   async close(): Promise<void> {}
 
   private async upsert(api: ZendeskApi, object: ZendeskObjectName, items: BatchItem[]): Promise<ItemResult[]> {
+    if (object === 'organizations') return upsertOrganizations(api, (method, uri, body) => this.runJob(api, method, uri, body), items);
     const records = items.map((item) => toZendeskRecord(object, item));
     const reply = await this.runJob(api, 'POST', [object, 'create_or_update_many'], { [object]: records });
     if ('rejected' in reply) return wholeCallRejection(reply.rejected, items.length);

@@ -3,7 +3,8 @@ import { jobStatusBody, type JobQueue } from './jobs.ts';
 import type { ZendeskKnobs } from './knobs.ts';
 import { recordBatchSize, type ZendeskSandboxStats } from './stats.ts';
 import type { ZendeskObject, ZendeskRecord, ZendeskStore } from './store.ts';
-import { destroyRow, upsertRow } from './upsert.ts';
+import { destroyRow, writeRow, type WriteMode } from './upsert.ts';
+import { createOrUpdateOne } from './create-or-update-one.ts';
 import { customFieldDefinitions, listBody, recordView } from './views.ts';
 
 export interface ApiContext {
@@ -42,7 +43,12 @@ export function routeApi(method: string, parts: string[], query: URLSearchParams
   if (collection !== 'users' && collection !== 'organizations') return null;
   if (extra !== undefined) return null;
   const object: ZendeskObject = collection;
-  if (method === 'POST' && action === 'create_or_update_many') return createOrUpdateMany(object, body, ctx);
+  // As in Zendesk: users have a bulk create-or-update; organizations only create_many, update_many (by
+  // id) and a one-record create_or_update.
+  if (method === 'POST' && action === 'create_or_update_many' && object === 'users') return bulkWrite(object, 'create-or-update', body, ctx);
+  if (method === 'POST' && action === 'create_many' && object === 'organizations') return bulkWrite(object, 'create', body, ctx);
+  if (method === 'PUT' && action === 'update_many' && object === 'organizations') return bulkWrite(object, 'update', body, ctx);
+  if (method === 'POST' && action === 'create_or_update' && object === 'organizations') return createOrUpdateOne(object, body, ctx);
   if (method === 'DELETE' && action === 'destroy_many') return destroyMany(object, query, ctx);
   if (method === 'GET' && action === 'show_many') return showMany(object, query, ctx);
   if (method === 'GET' && action === 'search') {
@@ -58,17 +64,19 @@ export function routeApi(method: string, parts: string[], query: URLSearchParams
   return null;
 }
 
-function createOrUpdateMany(object: ZendeskObject, body: unknown, ctx: ApiContext): Reply {
+const BULK_ACTION: Record<WriteMode, string> = { 'create-or-update': 'POST {object}/create_or_update_many', create: 'POST {object}/create_many', update: 'PUT {object}/update_many' };
+
+function bulkWrite(object: ZendeskObject, mode: WriteMode, body: unknown, ctx: ApiContext): Reply {
   const rows = isObject(body) ? body[object] : undefined;
   if (!Array.isArray(rows)) {
     return error(400, 'InvalidParameter', `Expected a JSON object with an "${object}" array (node-zendesk sends a bare array as an empty body).`);
   }
   if (rows.length > MAX_BULK) return error(400, 'TooManyValues', `Too many ${object}: at most ${MAX_BULK} per request, got ${rows.length}.`);
   if (rows.some((row) => !isObject(row))) return error(400, 'InvalidParameter', `Every element of "${object}" must be an object.`);
-  recordBatchSize(ctx.stats, `POST ${object}/create_or_update_many`, rows.length);
+  recordBatchSize(ctx.stats, BULK_ACTION[mode].replace('{object}', object), rows.length);
   if (!ctx.jobs.hasRoom()) return jobLimitReply(ctx);
   const inputs = rows as Record<string, JsonValue>[];
-  const job = ctx.jobs.create(inputs.length, () => inputs.map((row, index) => upsertRow(object, row, index, ctx.store, ctx.knobs)));
+  const job = ctx.jobs.create(inputs.length, () => inputs.map((row, index) => writeRow(object, row, index, ctx.store, ctx.knobs, mode)));
   return { status: 200, body: jobStatusBody(job, ctx.apiBase) };
 }
 

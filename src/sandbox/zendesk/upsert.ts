@@ -1,40 +1,54 @@
 import type { JsonValue } from '../../core/values.ts';
 import type { ZendeskKnobs } from './knobs.ts';
-import type { ZendeskObject, ZendeskStore } from './store.ts';
+import type { ZendeskObject, ZendeskRecord, ZendeskStore } from './store.ts';
 import { ROW_ERROR, validateRow } from './validation.ts';
 
 /** One entry of a job's `results[]`, shaped like Zendesk's. */
 export type JobResult = Record<string, JsonValue>;
 
 /**
- * Applies a create_or_update_many row. Users match an existing record by external_id, then by email;
- * organizations by external_id. Results follow Zendesk's shapes: successes carry id, status and the
+ * How a bulk row finds its record: create_or_update_many matches an existing one (users by external_id,
+ * then email; organizations by external_id); create_many refuses one that exists; update_many takes
+ * the record by its `id` and fails when there is none.
+ */
+export type WriteMode = 'create-or-update' | 'create' | 'update';
+
+/**
+ * Applies one row of a bulk job. Results follow Zendesk's shapes: successes carry id, status and the
  * row's external_id/email; failures carry index, error and details.
  */
-export function upsertRow(object: ZendeskObject, input: Record<string, JsonValue>, index: number, store: ZendeskStore, knobs: ZendeskKnobs): JobResult {
+export function writeRow(object: ZendeskObject, input: Record<string, JsonValue>, index: number, store: ZendeskStore, knobs: ZendeskKnobs, mode: WriteMode = 'create-or-update'): JobResult {
   const failed = (error: string, details: string): JobResult => ({ index, error, details, status: 'Failed' });
-  const externalId = input.external_id;
+  const { id: requestedId, ...fields } = input;
+  const externalId = fields.external_id;
   if (externalId !== undefined && externalId !== null && knobs.failExternalIds.includes(String(externalId))) {
     return failed(ROW_ERROR[object], `External: ${String(externalId)} was rejected by the sandbox (failExternalIds)`);
   }
-  let existing = store.findBy(object, 'external_id', externalId);
-  if (!existing && object === 'users') {
-    const byEmail = store.findBy('users', 'email', input.email);
-    // An email match only counts when it does not belong to a different external_id.
-    if (byEmail && (byEmail.external_id === undefined || byEmail.external_id === null || externalId === undefined || externalId === null)) existing = byEmail;
-  }
-  if (!existing && (externalId === undefined || externalId === null) && (object === 'organizations' || input.email === undefined || input.email === null)) {
+  const existing = mode === 'update' ? (typeof requestedId === 'number' ? store.byId(object, requestedId) : undefined) : findExisting(object, fields, store);
+  if (mode === 'update' && !existing) return { index, id: requestedId ?? null, error: 'RecordNotFound', details: `Not found: ${String(requestedId)}`, status: 'Failed' };
+  if (mode === 'create' && existing) return failed('DuplicateValue', `External: ${String(externalId)} has already been taken`);
+  if (!existing && (externalId === undefined || externalId === null) && (object === 'organizations' || fields.email === undefined || fields.email === null)) {
     return failed(ROW_ERROR[object], object === 'users' ? 'Either an email or an external_id is required' : 'External: an external_id or id is required');
   }
-  const rejection = validateRow(object, input, existing, store);
+  const rejection = validateRow(object, fields, existing, store);
   if (rejection) return failed(rejection.error, rejection.details);
 
-  const record = existing ?? store.create(object, input);
-  if (existing) store.update(object, existing, input);
+  const record = existing ?? store.create(object, fields);
+  if (existing) store.update(object, existing, fields);
   const result: JobResult = { id: record.id, status: existing ? 'Updated' : 'Created' };
   if (record.external_id !== undefined && record.external_id !== null) result.external_id = record.external_id;
   if (object === 'users' && typeof record.email === 'string') result.email = record.email;
   return result;
+}
+
+/** The record a create-or-update row writes to: by external_id, then (users) by an email not owned by another external_id. */
+export function findExisting(object: ZendeskObject, input: Record<string, JsonValue>, store: ZendeskStore): ZendeskRecord | undefined {
+  const externalId = input.external_id;
+  const existing = store.findBy(object, 'external_id', externalId);
+  if (existing || object !== 'users') return existing;
+  const byEmail = store.findBy('users', 'email', input.email);
+  if (byEmail && (byEmail.external_id === undefined || byEmail.external_id === null || externalId === undefined || externalId === null)) return byEmail;
+  return undefined;
 }
 
 /** Applies one destroy_many target (already resolved to a record id, or not found). */

@@ -3,6 +3,7 @@ import { TerminalError, TransientError } from '../../../src/core/errors.ts';
 import { item, upsert, user, zendeskFixture, type ZendeskFixture } from './fixture.ts';
 
 let fx: ZendeskFixture | undefined;
+const requestsMade = (sandbox: ZendeskFixture['sandbox']) => Object.values(sandbox.stats().requests).reduce((sum, n) => sum + n, 0);
 afterEach(async () => {
   await fx?.close();
   fx = undefined;
@@ -84,6 +85,50 @@ describe('zendesk connector: upserts through create_or_update_many jobs', () => 
     expect(results[1]).toMatchObject({ error: { code: 'OrganizationUpdateError', message: 'Name: has already been taken', field: 'name' } });
     const acme = fx.sandbox.records('organizations').find((record) => record.external_id === 'co-1');
     expect(acme).toMatchObject({ name: 'Acme', domain_names: ['acme.com'], organization_fields: { tier: 'gold' } });
+  });
+
+  it('upserts organizations through create_many and update_many, as Zendesk has no bulk create-or-update for them', async () => {
+    fx = await zendeskFixture();
+    const created = await fx.session.applyBatch(upsert('organizations', ['a', 'b', 'c'].map((k) => item(`co-${k}`, { name: `Org ${k}` }))));
+    expect(created.results.every((r) => r.status === 'ok')).toBe(true);
+    const ids = created.results.map((r) => (r.status === 'ok' ? r.remoteId : null));
+    expect(ids).toEqual(['a', 'b', 'c'].map((k) => String(fx!.sandbox.records('organizations').find((o) => o.external_id === `co-${k}`)?.id)));
+
+    // The snapshot knows their ids now: renames go through update_many, a new one through create_many.
+    const next = [...['a', 'b', 'c'].map((k, i) => item(`co-${k}`, { name: `Org ${k} renamed` }, ids[i]!)), item('co-d', { name: 'Org d' })];
+    const second = await fx.session.applyBatch(upsert('organizations', next));
+    expect(second.results.map((r) => r.status === 'ok' && r.remoteId)).toEqual([...ids, String(fx.sandbox.records('organizations').find((o) => o.external_id === 'co-d')?.id)]);
+    expect(fx.sandbox.records('organizations').map((o) => o.name).sort()).toEqual(['Org a renamed', 'Org b renamed', 'Org c renamed', 'Org d']);
+    const stats = fx.sandbox.stats();
+    expect(stats.batchSizes).toMatchObject({ 'POST organizations/create_many': [3, 1], 'PUT organizations/update_many': [3] });
+    expect(Object.keys(stats.requests).filter((endpoint) => endpoint.includes('create_or_update'))).toEqual([]);
+
+    // The sandbox, like Zendesk, has no such endpoint for organizations.
+    const auth = `Basic ${Buffer.from(`${fx.sandbox.credentials.email}/token:${fx.sandbox.credentials.apiToken}`).toString('base64')}`;
+    const response = await fetch(`${fx.sandbox.apiUrl}/organizations/create_or_update_many.json`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: '{"organizations":[]}' });
+    expect(response.status).toBe(404);
+  });
+
+  it('settles an organization the bulk jobs could not place with one create_or_update each, by external_id', async () => {
+    fx = await zendeskFixture();
+    const first = await fx.session.applyBatch(upsert('organizations', [item('co-1', { name: 'Made earlier' })]));
+    const existingId = first.results[0]!.status === 'ok' ? first.results[0]!.remoteId : null;
+    // co-1 exists but the snapshot lost its id (a reset); co-2 has an id Zendesk no longer knows; co-3 is new.
+    const batch = upsert('organizations', [item('co-1', { name: 'Made earlier, updated' }), item('co-2', { name: 'Deleted in Zendesk' }, '999999'), item('co-3', { name: 'New' })]);
+    const before = requestsMade(fx.sandbox);
+    const { results, calls } = await fx.session.applyBatch(batch);
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(results[0]).toEqual({ status: 'ok', remoteId: existingId });
+    const orgs = fx.sandbox.records('organizations');
+    expect(orgs.map((o) => [o.external_id, o.name]).sort()).toEqual([
+      ['co-1', 'Made earlier, updated'],
+      ['co-2', 'Deleted in Zendesk'],
+      ['co-3', 'New'],
+    ]);
+    expect(results[1]).toEqual({ status: 'ok', remoteId: String(orgs.find((o) => o.external_id === 'co-2')?.id) });
+    expect(fx.sandbox.stats().requests['POST organizations/create_or_update']).toBe(2);
+    // Every request the batch made is counted: both jobs (started, then polled) and the two one-record calls.
+    expect(calls).toBe(requestsMade(fx.sandbox) - before);
   });
 
   it('sends the row key as external_id and matches case-insensitively on re-send', async () => {
