@@ -64,7 +64,7 @@ describe('zendesk sandbox, driven by the real node-zendesk client', () => {
 
   it('reads back with show_many and search, and soft-deletes with destroy_many', async () => {
     const { client, raw } = await start({ pollsToComplete: 0 });
-    await raw.request('POST', ['organizations', 'create_or_update_many'], {
+    await raw.request('POST', ['organizations', 'create_many'], {
       organizations: [
         { external_id: 'o-1', name: 'Acme', domain_names: ['acme.com'] },
         { external_id: 'o-2', name: 'Globex' },
