@@ -150,16 +150,20 @@ class TableStager implements Stager {
    * has no marker yet, so it gets one here and the GROUP BY sees every occurrence.
    */
   private markSkippedRepeatsOfStagedKeys(): void {
+    const { checks } = this.table;
+    // Streamed: with many staged rows (a large update, rows past the check cap) this must not load them all.
+    const held = checks.heldBelow === Infinity ? '' : 'AND r.row_check < @heldBelow';
     const stagedInSnapshot = this.client
       .prepare(
         `SELECT DISTINCT s.key AS key, r.row_check AS rowCheck FROM ${this.table.name} AS s
-         JOIN snapshot_rows AS r ON r.sync = ? AND r.key = s.key WHERE s.payload IS NOT NULL`,
+         JOIN snapshot_rows AS r ON r.sync = @sync AND r.key = s.key WHERE s.payload IS NOT NULL ${held}`,
       )
-      .all(this.table.sync) as { key: string; rowCheck: number }[];
-    for (const { key, rowCheck } of stagedInSnapshot) {
-      if (this.table.checks.matches(rowCheck) !== 1) continue;
+      .iterate({ sync: this.table.sync, ...(held ? { heldBelow: checks.heldBelow } : {}) }) as Iterable<{ key: string; rowCheck: number }>;
+    const repeated: { key: string; rowCheck: number }[] = [];
+    for (const row of stagedInSnapshot) if (checks.matches(row.rowCheck) === 1) repeated.push(row);
+    for (const { key, rowCheck } of repeated) {
       this.insertMarker(key);
-      this.table.checks.markRepeated(rowCheck);
+      checks.markRepeated(rowCheck);
     }
   }
 
