@@ -3,9 +3,10 @@
  * snapshot holding all of them, 1% of rows then changed. Measures, each in a fresh process so peak RSS
  * is its own: reading the model only, and planning it (read + map + fingerprint + stage + SQL diff).
  *
- *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000] [--order key|random] [--checks-in-memory N]
+ *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000] [--order key|random] [--mode upsert|mirror] [--checks-in-memory N]
  *
  * `--order random` returns the model rows in no particular key order, as a join or aggregate would.
+ * `--mode mirror` also looks for deleted records (0.5% of the snapshot's rows are gone from the model).
  * `--checks-in-memory N` caps the snapshot rows whose row checks the plan holds (the store's default: 8M).
  */
 import { execFileSync } from 'node:child_process';
@@ -21,6 +22,8 @@ import { runDuckdbStatements } from '../../src/sources/duckdb/run-statements.ts'
 
 const COLUMNS = ['email', 'first_name', 'last_name', 'company', 'plan', 'score', 'lifetime_value', 'signed_up_at', 'vip', 'country'];
 
+const MODE = (process.argv.includes('--mode') ? process.argv[process.argv.indexOf('--mode') + 1] : 'upsert') as ResolvedSync['mode'];
+
 function benchSync(): ResolvedSync {
   return {
     name: 'bench',
@@ -29,7 +32,7 @@ function benchSync(): ResolvedSync {
     key: 'id',
     destination: { connection: 'crm', object: 'contacts', matchOn: 'external_id' },
     mapping: [{ to: 'external_id', from: 'id', sensitive: false }, ...COLUMNS.slice(0, 9).map((c) => ({ to: c, from: c, sensitive: false }))],
-    mode: 'upsert',
+    mode: MODE,
     deleteGuard: { maxDeletePercent: 20, blockWhenModelEmpty: true },
     dependsOn: [],
     readBatchSize: 10_000,
@@ -64,7 +67,10 @@ async function phaseSetup(dir: string): Promise<object> {
   }
   await store.close();
   // 1% of rows change (every 100th), spread over the key range.
-  await runDuckdbStatements(join(dir, 'warehouse.duckdb'), [`update model set score = score + 1, plan = 'changed' where hash(id) % 100 = 0`]);
+  await runDuckdbStatements(join(dir, 'warehouse.duckdb'), [
+    `update model set score = score + 1, plan = 'changed' where hash(id) % 100 = 0`,
+    ...(MODE === 'mirror' ? [`delete from model where hash(id) % 200 = 1`] : []),
+  ]);
   return firstPlan;
 }
 
@@ -88,7 +94,7 @@ async function phasePlan(dir: string, checksInMemory: number | undefined): Promi
 
 function child(phase: string, dir: string, extra: string[] = []): { ms: number; rows: number; changes?: number; maxRssMb: number } {
   const script = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--phase', phase, '--dir', dir, ...extra], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--phase', phase, '--dir', dir, '--mode', MODE, ...extra], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; rows: number; changes?: number; maxRssMb: number };
 }
 
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
   const sizes = (arg('--rows') ?? '100000,1000000').split(',').map(Number);
   const order = arg('--order') ?? 'key';
   const checks = arg('--checks-in-memory');
-  console.log(`model rows in ${order} order${checks === undefined ? '' : `; row checks of at most ${checks} snapshot rows in memory`}`);
+  console.log(`${MODE} sync; model rows in ${order} order${checks === undefined ? '' : `; row checks of at most ${checks} snapshot rows in memory`}`);
   console.log('rows       read s   plan s   ratio   read RSS MB   plan RSS MB   changes');
   for (const rows of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'ebb-bench-'));

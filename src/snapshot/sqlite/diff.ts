@@ -91,11 +91,12 @@ function upsertCandidatesSql(table: StagingTable): (cursor: string) => string {
     ORDER BY s.key LIMIT @limit`;
 }
 
+/** Led by the vanished keys (CROSS JOIN fixes the order): a page then reads only its own rows. */
 function deleteCandidatesSql(vanished: string): (cursor: string) => string {
   return (cursor) => `
     SELECT r.key AS key, r.payload AS payload, r.remote_id AS remoteId
-    FROM ${vanished} AS v JOIN snapshot_rows AS r ON r.sync = @sync AND r.key = v.key
-    WHERE 1 ${cursor.replace('$key', 'v.key')}
+    FROM ${vanished} AS v CROSS JOIN snapshot_rows AS r
+    WHERE r.sync = @sync AND r.key = v.key ${cursor.replace('$key', 'v.key')}
     ORDER BY v.key LIMIT @limit`;
 }
 

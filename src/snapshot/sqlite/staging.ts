@@ -155,8 +155,10 @@ class TableStager implements Stager {
     const held = checks.heldBelow === Infinity ? '' : 'AND r.row_check < @heldBelow';
     const stagedInSnapshot = this.client
       .prepare(
+        // CROSS JOIN keeps the staged rows as the outer loop (SQLite's documented way to fix the order): led
+        // by the row_check range instead, it would scan the snapshot and probe a staging table not yet indexed.
         `SELECT DISTINCT s.key AS key, r.row_check AS rowCheck FROM ${this.table.name} AS s
-         JOIN snapshot_rows AS r ON r.sync = @sync AND r.key = s.key WHERE s.payload IS NOT NULL ${held}`,
+         CROSS JOIN snapshot_rows AS r WHERE r.sync = @sync AND r.key = s.key AND s.payload IS NOT NULL ${held}`,
       )
       .iterate({ sync: this.table.sync, ...(held ? { heldBelow: checks.heldBelow } : {}) }) as Iterable<{ key: string; rowCheck: number }>;
     const repeated: { key: string; rowCheck: number }[] = [];

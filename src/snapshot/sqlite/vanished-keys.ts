@@ -19,9 +19,11 @@ export function vanishedKeys(client: Database.Database, table: StagingTable): st
   const notStaged = `NOT EXISTS (SELECT 1 FROM ${table.name} AS s WHERE s.key = r.key)`;
   client
     .prepare(
+      // CROSS JOIN keeps the (few) unmatched checks as the outer loop; SQLite would otherwise walk every
+      // snapshot row of the sync and scan the unindexed list for each.
       `INSERT OR IGNORE INTO ${vanished} (key)
-       SELECT r.key FROM ${unmatched} AS u JOIN snapshot_rows AS r ON r.sync = @sync AND r.row_check = u.row_check
-       WHERE ${notStaged}`,
+       SELECT r.key FROM ${unmatched} AS u CROSS JOIN snapshot_rows AS r
+       WHERE r.sync = @sync AND r.row_check = u.row_check AND ${notStaged}`,
     )
     .run({ sync: table.sync });
   if (table.checks.heldBelow !== Infinity) {
