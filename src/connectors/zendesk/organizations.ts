@@ -4,7 +4,7 @@ import type { BatchItem, ItemResult } from '../connector.ts';
 import type { ZendeskApi } from './api.ts';
 import type { JobStatus } from './job.ts';
 import { toZendeskRecord } from './payload.ts';
-import { assignEntries, upsertResults, wholeCallRejection } from './results.ts';
+import { assignEntries, isFailure, NO_RESULT, rowError, upsertResults, wholeCallRejection } from './results.ts';
 
 /** Starts a bulk job and waits for it; a 422 on the call comes back as `rejected`. */
 export type RunJob = (method: string, uri: unknown[], body?: Record<string, JsonValue>) => Promise<{ job: JobStatus } | { rejected: unknown }>;
@@ -41,7 +41,7 @@ export async function upsertOrganizations(api: ZendeskApi, runJob: RunJob, items
   }
   for (const row of settleOneByOne) {
     const result = results[row]!;
-    if (result.status === 'failed' && result.error.code === 'ZENDESK_NO_RESULT') continue; // the job may have written it: next run
+    if (result.status === 'failed' && result.error === NO_RESULT) continue; // the job may have written it: next run
     results[row] = await createOrUpdateOne(api, records[row]!);
   }
   return results;
@@ -51,9 +51,8 @@ export async function upsertOrganizations(api: ZendeskApi, runJob: RunJob, items
 function updateResults(sent: (Record<string, JsonValue> & { id: number })[], job: JobStatus): ItemResult[] {
   const assigned = assignEntries(job.results, sent.length, (entry, row) => (entry.id === undefined || entry.id === null ? null : String(entry.id) === String(sent[row]!.id)));
   return assigned.map((entry, row): ItemResult => {
-    if (!entry) return { status: 'failed', error: { code: 'ZENDESK_NO_RESULT', message: "Zendesk's job completed without a result for this row; it stays pending and is sent again next run." } };
-    const failed = entry.status === 'Failed' || entry.success === false || (typeof entry.error === 'string' && entry.error !== '');
-    if (failed) return { status: 'failed', error: { code: entry.error || 'Failed', message: entry.details || entry.error || 'Zendesk rejected the row without details.' } };
+    if (!entry) return { status: 'failed', error: NO_RESULT };
+    if (isFailure(entry)) return { status: 'failed', error: rowError(entry) };
     return { status: 'ok', remoteId: String(entry.id ?? sent[row]!.id) };
   });
 }

@@ -5,7 +5,7 @@ import type { JobResultEntry } from './job.ts';
 
 const lower = (value: unknown): string | null => (typeof value === 'string' || typeof value === 'number' ? String(value).toLowerCase() : null);
 
-const NO_RESULT: RowError = {
+export const NO_RESULT: RowError = {
   code: 'ZENDESK_NO_RESULT',
   message: "Zendesk's job completed without a result for this row; it stays pending and is sent again next run.",
 };
@@ -48,11 +48,11 @@ function fieldFromDetails(details: string | undefined, record: Record<string, Js
   return undefined;
 }
 
-function isFailure(entry: JobResultEntry): boolean {
+export function isFailure(entry: JobResultEntry): boolean {
   return entry.status === 'Failed' || entry.success === false || (typeof entry.error === 'string' && entry.error !== '');
 }
 
-function rowError(entry: JobResultEntry, field?: string): RowError {
+export function rowError(entry: JobResultEntry, field?: string): RowError {
   const code = entry.error || 'Failed';
   const error: RowError = { code, message: entry.details || entry.error || 'Zendesk rejected the row without details.' };
   if (field) error.field = field;
