@@ -8,7 +8,6 @@ import { openSalesforceSession } from './session.ts';
 
 import { checkMapping } from './describe.ts';
 export { checkMapping, type MappingTargets, type SalesforceField } from './describe.ts';
-export { isRetryableRowError, RETRYABLE_ROW_CODES, type SalesforceRowError } from './row-errors.ts';
 export type { SalesforceOptions } from './options.ts';
 export type { SalesforceSession } from './session.ts';
 

@@ -1,20 +1,14 @@
 import type { RowError } from '../../core/errors.ts';
 import type { ItemResult } from '../connector.ts';
 
-/** A row error that always says whether re-sending the same row can succeed. */
-export interface SalesforceRowError extends RowError {
-  retryable: boolean;
-}
-
-/** Per-row codes that clear by themselves: record lock contention, and rows a bulk job never reached. */
-export const RETRYABLE_ROW_CODES: ReadonlySet<string> = new Set(['UNABLE_TO_LOCK_ROW', 'UNPROCESSED', 'ALL_OR_NONE_OPERATION_ROLLED_BACK']);
-
-export function isRetryableRowError(error: RowError): boolean {
-  return error.retryable === true || RETRYABLE_ROW_CODES.has(error.code);
-}
+/**
+ * Per-row codes that clear by themselves: record lock contention, and rows a bulk job never reached.
+ * Their row errors say `retryable`, so the engine sends them again within the run.
+ */
+const RETRYABLE_ROW_CODES: ReadonlySet<string> = new Set(['UNABLE_TO_LOCK_ROW', 'UNPROCESSED', 'ALL_OR_NONE_OPERATION_ROLLED_BACK']);
 
 export function rowFailure(code: string, message: string, fields: readonly string[] = []): ItemResult {
-  const error: SalesforceRowError = { code, message, retryable: RETRYABLE_ROW_CODES.has(code) };
+  const error: RowError = { code, message, retryable: RETRYABLE_ROW_CODES.has(code) };
   if (fields.length > 0) error.field = fields[0]!;
   if (fields.length > 1) error.message = `${message} (fields: ${fields.join(', ')})`;
   return { status: 'failed', error };
