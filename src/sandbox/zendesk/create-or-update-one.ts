@@ -1,11 +1,8 @@
-import type { JsonValue } from '../../core/values.ts';
 import type { ApiContext, Reply } from './routes.ts';
 import type { ZendeskObject } from './store.ts';
 import { findExisting } from './upsert.ts';
 import { validateRow } from './validation.ts';
-import { recordView } from './views.ts';
-
-const isObject = (value: unknown): value is Record<string, JsonValue> => value !== null && typeof value === 'object' && !Array.isArray(value);
+import { isObject, recordView } from './views.ts';
 
 /**
  * `POST /organizations/create_or_update` `{"organization":{…}}`: one record, matched by `id` or

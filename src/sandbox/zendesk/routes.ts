@@ -5,7 +5,7 @@ import { recordBatchSize, type ZendeskSandboxStats } from './stats.ts';
 import type { ZendeskObject, ZendeskRecord, ZendeskStore } from './store.ts';
 import { destroyRow, writeRow, type WriteMode } from './upsert.ts';
 import { createOrUpdateOne } from './create-or-update-one.ts';
-import { customFieldDefinitions, listBody, recordView } from './views.ts';
+import { customFieldDefinitions, isObject, listBody, recordView } from './views.ts';
 
 export interface ApiContext {
   store: ZendeskStore;
@@ -26,7 +26,6 @@ export interface Reply {
 export const MAX_BULK = 100;
 
 const error = (status: number, code: string, description: string): Reply => ({ status, body: { error: code, description } });
-const isObject = (value: unknown): value is Record<string, JsonValue> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const listParam = (query: URLSearchParams, name: string): string[] | null => {
   const raw = query.get(name);
   return raw === null ? null : raw.split(',').map((part) => part.trim()).filter(Boolean);

@@ -1,4 +1,8 @@
+import type { JsonValue } from '../../core/values.ts';
 import type { ZendeskObject, ZendeskRecord, ZendeskStore } from './store.ts';
+
+/** A JSON object (not null, not an array): what every request body and row must be. */
+export const isObject = (value: unknown): value is Record<string, JsonValue> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A record as the API shows it: Zendesk adds its own `url`. */
 export function recordView(object: ZendeskObject, record: ZendeskRecord, apiBase: string): Record<string, unknown> {
