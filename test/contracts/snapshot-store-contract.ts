@@ -240,7 +240,7 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
         expect(await countChanges(store, 's')).toEqual({ create: 0, update: 0, delete: 0 });
       });
 
-      it('keeps working rows settled by another staging of the same sync apart', async () => {
+      it('starts every staging with no snapshot row matched, whatever an earlier one settled', async () => {
         await seed('s', 2);
         await stageByCheck(store, 's', [row(0), row(1)]);
         // A new staging starts from nothing matched: the earlier one settled both rows, this one neither.

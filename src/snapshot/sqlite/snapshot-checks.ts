@@ -73,17 +73,16 @@ export class SnapshotChecks {
     return state === UNSEEN ? 'unchanged' : state === SEEN_ONCE ? 'second' : 'later';
   }
 
-  /** How many model rows matched the snapshot row with this check: 0, 1, or 2 for "more than one". */
-  matches(check: number): 0 | 1 | 2 {
+  /**
+   * For a staged row whose key the snapshot holds under this check: if exactly one model row matched
+   * that snapshot row, the key is repeated and that earlier occurrence still needs its marker. Records
+   * the repeat (so it is reported once) and says whether to add the marker.
+   */
+  claimRepeat(check: number): boolean {
     const at = this.find(check);
-    const state = at < 0 ? UNSEEN : this.states[at]!;
-    return state === SEEN_ONCE ? 1 : state === SEEN_AGAIN ? 2 : 0;
-  }
-
-  /** Promotes a snapshot row matched once to "more than once" (its repetition is recorded elsewhere). */
-  markRepeated(check: number): void {
-    const at = this.find(check);
-    if (at >= 0 && this.states[at] === SEEN_ONCE) this.states[at] = SEEN_AGAIN;
+    if (at < 0 || this.states[at] !== SEEN_ONCE) return false;
+    this.states[at] = SEEN_AGAIN;
+    return true;
   }
 
   /**

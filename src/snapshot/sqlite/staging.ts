@@ -161,12 +161,10 @@ class TableStager implements Stager {
          CROSS JOIN snapshot_rows AS r WHERE r.sync = @sync AND r.key = s.key AND s.payload IS NOT NULL ${held}`,
       )
       .iterate({ sync: this.table.sync, ...(held ? { heldBelow: checks.heldBelow } : {}) }) as Iterable<{ key: string; rowCheck: number }>;
-    const repeated: { key: string; rowCheck: number }[] = [];
-    for (const row of stagedInSnapshot) if (checks.matches(row.rowCheck) === 1) repeated.push(row);
-    for (const { key, rowCheck } of repeated) {
-      this.insertMarker(key);
-      checks.markRepeated(rowCheck);
-    }
+    // Markers go in after the scan: the connection cannot write while the statement is still reading.
+    const repeatedKeys: string[] = [];
+    for (const row of stagedInSnapshot) if (checks.claimRepeat(row.rowCheck)) repeatedKeys.push(row.key);
+    for (const key of repeatedKeys) this.insertMarker(key);
   }
 
   private insertMarker(key: string): void {
