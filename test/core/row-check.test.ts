@@ -38,7 +38,7 @@ describe('row checks', () => {
     }
   });
 
-  it('are finite numbers that SQLite stores exactly (never NaN, never infinite)', () => {
+  it('are finite numbers: never NaN or ±Infinity, which SQLite could not store as a REAL', () => {
     const next = random(11);
     for (let trial = 0; trial < 20_000; trial += 1) {
       expect(Number.isFinite(rowCheck(randomText(next, 8), randomText(next, 20)))).toBe(true);
