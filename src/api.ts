@@ -5,7 +5,9 @@ export { loadProject, resolveSecrets, connectionOptions, syncsInDependencyOrder,
 export { planSyncs, planSync, type PlanDependencies } from './engine/planner.ts';
 export { applyPlan, type ApplyDependencies, type ApplyOptions, type ApplyResult } from './engine/executor.ts';
 export type { EngineEvent, SyncApplyResult } from './engine/events.ts';
-export { encodePlan, decodePlan } from './core/plan-codec.ts';
+export { readPlanFile, writePlanFile } from './cli/plan-file.ts';
+export { releasePlan, type Plan, type SyncPlan } from './core/plan.ts';
+export { collectChanges, type ChangeSet } from './core/change-set.ts';
 export { openSqliteSnapshotStore } from './snapshot/sqlite/index.ts';
 export { memoryConnector } from './connectors/memory/index.ts';
 export { hubspotConnector } from './connectors/hubspot/index.ts';

@@ -1,15 +1,123 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { chmodSync, closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { decodePlan, encodePlan } from '../core/plan-codec.ts';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { Change } from '../core/change.ts';
+import type { ChangeSet } from '../core/change-set.ts';
+import { decodeChange, decodePlanHeader, encodeChange, encodePlanHeader, GZIP_ABOVE_CHANGES, PlanFileError } from '../core/plan-codec.ts';
 import type { Plan } from '../core/plan.ts';
 
-/** Plan files hold the exact payloads to push (often personal data): owner-only permissions. */
-export function writePlanFile(path: string, plan: Plan): void {
+/**
+ * Plan files hold the exact payloads to push (often personal data): owner-only permissions. Written
+ * to a temporary name and renamed, so an interrupted save never leaves half a plan behind.
+ */
+export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodePlan(plan), { mode: 0o600 });
-  chmodSync(path, 0o600); // an existing file keeps its old mode on write
+  const partial = `${path}.${process.pid}.partial`;
+  const file = createWriteStream(partial, { mode: 0o600 });
+  const total = plan.syncs.reduce((sum, s) => sum + s.changes.count, 0);
+  const gzip = total > GZIP_ABOVE_CHANGES ? createGzip() : null;
+  if (gzip) gzip.pipe(file);
+  const sink: Writable = gzip ?? file;
+  try {
+    let chunk = `${encodePlanHeader(plan)}\n`;
+    const flush = async () => {
+      if (!sink.write(chunk)) await once(sink, 'drain');
+      chunk = '';
+    };
+    for (const syncPlan of plan.syncs) {
+      for await (const change of syncPlan.changes) {
+        chunk += `${encodeChange(change)}\n`;
+        if (chunk.length >= 1 << 16) await flush();
+      }
+    }
+    await flush();
+    sink.end();
+    await finished(file);
+    chmodSync(partial, 0o600); // umask may have narrowed the mode, never widened it; make it exact
+    renameSync(partial, path);
+  } catch (error) {
+    file.destroy();
+    rmSync(partial, { force: true });
+    throw error;
+  }
 }
 
-export function readPlanFile(path: string): Plan {
-  return decodePlan(readFileSync(path));
+/**
+ * Reads a saved plan. Every line is checked now, streaming (so a damaged file is refused before
+ * anything is sent); the changes themselves are read again from the file when rendered or applied.
+ */
+export async function readPlanFile(path: string): Promise<Plan> {
+  let header;
+  let line = 0;
+  for await (const text of planLines(path)) {
+    line += 1;
+    if (line === 1) {
+      header = decodePlanHeader(text);
+      continue;
+    }
+    decodeChange(text, line);
+  }
+  header ??= decodePlanHeader(undefined);
+  const expected = header.syncs.reduce((sum, s) => sum + s.changeCount, 0);
+  if (line - 1 !== expected) {
+    throw new PlanFileError(`the plan file holds ${line - 1} change(s) where its header announces ${expected} (was it cut short or edited?). Re-run \`ebb plan --out FILE\``);
+  }
+  let firstLine = 2;
+  const syncs = header.syncs.map(({ changeCount, ...syncPlan }) => {
+    const changes = fileChangeSet(path, firstLine, changeCount);
+    firstLine += changeCount;
+    return { ...syncPlan, changes };
+  });
+  return { ...header, syncs };
+}
+
+/** The `count` changes that start at 1-based line `firstLine` of a plan file. */
+function fileChangeSet(path: string, firstLine: number, count: number): ChangeSet {
+  return {
+    count,
+    async *[Symbol.asyncIterator](): AsyncGenerator<Change> {
+      if (count === 0) return;
+      let line = 0;
+      let read = 0;
+      for await (const text of planLines(path)) {
+        line += 1;
+        if (line < firstLine) continue;
+        yield decodeChange(text, line);
+        read += 1;
+        if (read === count) return;
+      }
+      throw new PlanFileError(`the plan file ${path} ended before its last change (was it changed since it was read?). Re-run \`ebb plan --out FILE\``);
+    },
+    release() {},
+  };
+}
+
+async function* planLines(path: string): AsyncGenerator<string> {
+  const raw = createReadStream(path);
+  const input: Readable = isGzip(path) ? raw.pipe(createGunzip()) : raw;
+  raw.on('error', (error) => input.destroy(error));
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const text of lines) if (text.length > 0) yield text;
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('Z_')) throw new PlanFileError('the plan file is corrupt (gzip data could not be read). Re-run `ebb plan --out FILE`');
+    throw error;
+  } finally {
+    lines.close();
+    raw.destroy();
+  }
+}
+
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,9 +1,10 @@
-import type { Change, ChangeTotals } from './change.ts';
+import type { ChangeTotals } from './change.ts';
+import type { ChangeSet } from './change-set.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { SyncMode } from './sync.ts';
 
 /** Bumped whenever the plan file's shape changes; apply refuses plans of another version. */
-export const PLAN_FORMAT_VERSION = 1;
+export const PLAN_FORMAT_VERSION = 2;
 
 /** The snapshot state a plan was computed against (Terraform's lineage + serial). */
 export interface SnapshotBase {
@@ -25,7 +26,8 @@ export interface SyncPlan {
   destination: { connection: string; object: string; matchOn: string };
   /** Destination fields masked in every rendering. */
   sensitiveFields: string[];
-  changes: Change[];
+  /** Every change, streamed: a plan of a million creates never has to fit in memory. */
+  changes: ChangeSet;
   totals: ChangeTotals;
   /** Rows the model returned. */
   modelRows: number;
@@ -49,7 +51,12 @@ export interface Plan {
 }
 
 export function planHasChanges(plan: Plan): boolean {
-  return plan.syncs.some((s) => !s.errored && s.changes.length > 0);
+  return plan.syncs.some((s) => !s.errored && s.changes.count > 0);
+}
+
+/** Frees the plan's spooled changes (temporary files); a long-running process calls this once done. */
+export function releasePlan(plan: Plan): void {
+  for (const syncPlan of plan.syncs) syncPlan.changes.release();
 }
 
 export function planHasErrors(plan: Plan): boolean {

@@ -1,4 +1,4 @@
-import type { Change } from '../core/change.ts';
+import { totalsOf, type Change } from '../core/change.ts';
 import { AuthError, QuotaExhaustedError, StalePlanError, callsMadeBy, describeError, type RowError } from '../core/errors.ts';
 import type { SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
@@ -35,8 +35,8 @@ export interface SyncApplyContext {
 export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promise<SyncApplyResult> {
   const { sync, store, events } = ctx;
   const caps = ctx.definition.capabilities(sync.destination.object, ctx.options);
-  const batches = batchChanges({ changes: plan.changes, mode: plan.mode, object: sync.destination.object, matchOn: sync.destination.matchOn, caps });
-  const result: SyncApplyResult = { sync: sync.name, runId: ctx.runId, status: 'succeeded', planned: plan.changes.length, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null };
+  const batching = { mode: plan.mode, object: sync.destination.object, matchOn: sync.destination.matchOn, caps };
+  const result: SyncApplyResult = { sync: sync.name, runId: ctx.runId, status: 'succeeded', planned: plan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null };
   let serial = plan.base.serial;
   let commits: Promise<void> = Promise.resolve();
   let stopReason: Error | null = null;
@@ -62,12 +62,11 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
 
   const session = await ctx.definition.open(ctx.options, { rootDir: ctx.rootDir, sleep: ctx.clock.sleep });
   try {
-    const writes = batches.filter((b) => b.batch.operation !== 'delete');
-    const deletes = batches.filter((b) => b.batch.operation === 'delete');
-    const run = async (phase: PlannedBatch[]) => {
-      const queue = [...phase];
+    const run = async (batches: AsyncGenerator<PlannedBatch>) => {
+      // Workers pull from one stream of batches; only the batches in flight are held in memory.
       const worker = async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
+        for (let pulled = await batches.next(); !pulled.done; pulled = await batches.next()) {
+          const next = pulled.value;
           if (stopReason instanceof StalePlanError) return; // nothing more may be committed under this plan
           if (stopRequested()) {
             // A requested stop is not a failure: these rows stay pending and the next run sends them.
@@ -82,7 +81,11 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         }
       };
       const concurrency = Math.max(1, ctx.definition.rateBudget(ctx.options).maxConcurrent);
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+      try {
+        await Promise.all(Array.from({ length: concurrency }, worker));
+      } finally {
+        await batches.return(undefined); // a stale plan stops the workers early: close the stream
+      }
     };
 
     const recordUnsent = async (planned: PlannedBatch, reason: Error) => {
@@ -138,9 +141,9 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
      * spaced by the transient backoff, until none is left or the rounds run out (the last round's
      * rejections are recorded as they came).
      */
-    const runWithResends = async (phase: PlannedBatch[]) => {
+    const runWithResends = async (phase: 'writes' | 'deletes') => {
       resendRounds = 0;
-      await run(phase);
+      await run(batchChanges(plan.changes, phase, { ...batching, totals: plan.totals }));
       while (resends.length > 0) {
         const held = resends.splice(0);
         if (stopReason || stopRequested()) {
@@ -153,13 +156,14 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         const message = `${held.length} row(s) the destination asked to send again (${[...new Set(held.map((h) => h.error.code))].join(', ')})`;
         events({ type: 'retry-scheduled', sync: sync.name, reason: 'rows', attempt: resendRounds, delayMs, message });
         await ctx.clock.sleep(delayMs);
-        await run(batchChanges({ changes: held.map((h) => h.change), mode: plan.mode, object: sync.destination.object, matchOn: sync.destination.matchOn, caps }));
+        const changes = held.map((h) => h.change);
+        await run(batchChanges(changes, phase, { ...batching, totals: totalsOf(changes) }));
       }
     };
 
-    await runWithResends(writes);
-    if (!stopReason) await runWithResends(deletes);
-    else if (deletes.length > 0) for (const planned of deletes) await recordUnsent(planned, stopReason);
+    await runWithResends('writes');
+    if (!stopReason) await runWithResends('deletes');
+    else for await (const planned of batchChanges(plan.changes, 'deletes', { ...batching, totals: plan.totals })) await recordUnsent(planned, stopReason);
     await commits;
   } finally {
     await session.close();

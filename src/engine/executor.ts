@@ -75,10 +75,10 @@ async function applySyncPlan(
   const runId = randomUUID();
   const skipped = (reason: string, status: SyncApplyResult['status'] = 'skipped'): SyncApplyResult => {
     deps.events({ type: 'apply-skipped', sync: syncPlan.sync, reason });
-    return { sync: syncPlan.sync, runId, status, planned: syncPlan.changes.length, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: reason };
+    return { sync: syncPlan.sync, runId, status, planned: syncPlan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: reason };
   };
   if (syncPlan.errored) return skipped('the plan has errors for this sync; fix them and re-run `ebb plan`', 'failed');
-  if (syncPlan.changes.length === 0) return skipped('no changes');
+  if (syncPlan.changes.count === 0) return skipped('no changes');
   if (syncPlan.blocked && !options.allowDeletes) return skipped(`blocked: ${syncPlan.blocked.message}`, 'failed');
   if (deps.signal?.aborted) return skipped('stopped before it started (shutdown requested); its changes stay pending');
 
@@ -101,8 +101,8 @@ async function applySyncPlan(
     const current = sync!;
     const connection = deps.connection(current.destination.connection);
     const pacer = deps.pacers.forAccount(connection.definition.accountKey(connection.options), connection.definition.rateBudget(connection.options));
-    await deps.store.startRun({ id: runId, sync: current.name, kind: 'apply', startedAt, planned: syncPlan.changes.length });
-    deps.events({ type: 'apply-started', sync: current.name, runId, changes: syncPlan.changes.length });
+    await deps.store.startRun({ id: runId, sync: current.name, kind: 'apply', startedAt, planned: syncPlan.changes.count });
+    deps.events({ type: 'apply-started', sync: current.name, runId, changes: syncPlan.changes.count });
     try {
       result = await pushSyncPlan(syncPlan, {
         sync: current,
@@ -120,12 +120,12 @@ async function applySyncPlan(
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
     } catch (error) {
-      result = { sync: current.name, runId, status: 'failed', planned: syncPlan.changes.length, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
+      result = { sync: current.name, runId, status: 'failed', planned: syncPlan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
     }
     await deps.store.finishRun({ id: runId, finishedAt: new Date(deps.clock.now()).toISOString(), status: result.status === 'skipped' ? 'succeeded' : result.status, planned: result.planned, delivered: result.delivered, failed: result.failed, apiCalls: result.apiCalls, rateLimited: result.rateLimited, message: result.message });
   } catch (error) {
     if (!(error instanceof EbbError)) throw error;
-    result = { sync: syncPlan.sync, runId, status: 'failed', planned: syncPlan.changes.length, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
+    result = { sync: syncPlan.sync, runId, status: 'failed', planned: syncPlan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
   } finally {
     await deps.store.releaseLock(syncPlan.sync, holder);
   }

@@ -1,4 +1,4 @@
-import type { Change } from '../core/change.ts';
+import type { Change, ChangeTotals } from '../core/change.ts';
 import type { SyncMode } from '../core/sync.ts';
 import type { Batch, BatchItem, ObjectCapabilities, WriteOperation } from '../connectors/connector.ts';
 
@@ -6,7 +6,7 @@ import type { Batch, BatchItem, ObjectCapabilities, WriteOperation } from '../co
  * The wire operation for a planned change. Upserting by the match key is preferred wherever the mode
  * allows it, because a batch re-sent after a crash then updates instead of creating a duplicate.
  */
-export function operationFor(change: Change, mode: SyncMode, caps: ObjectCapabilities): WriteOperation {
+export function operationFor(change: Pick<Change, 'action'>, mode: SyncMode, caps: ObjectCapabilities): WriteOperation {
   const has = (op: WriteOperation) => caps.operations.includes(op);
   if (change.action === 'delete') return 'delete';
   if (mode === 'update') return 'update'; // rows new to the snapshot are matched by key, never created
@@ -20,34 +20,52 @@ export interface PlannedBatch {
   changes: Change[];
 }
 
-/** Groups changes per operation (writes before deletes) into batches as full as the destination allows. */
-export function batchChanges(input: {
-  changes: readonly Change[];
+export interface BatchingInput {
   mode: SyncMode;
   object: string;
   matchOn: string;
   caps: ObjectCapabilities;
-}): PlannedBatch[] {
-  const { changes, mode, object, matchOn, caps } = input;
-  const byOperation = new Map<WriteOperation, Change[]>();
-  for (const change of changes) {
-    const op = operationFor(change, mode, caps);
-    const list = byOperation.get(op) ?? [];
+  /** How many changes of each action the stream holds: decides whether an operation goes in bulk. */
+  totals: ChangeTotals;
+}
+
+/**
+ * Groups a stream of changes per operation into batches as full as the destination allows, holding
+ * at most one unfinished batch per operation: a plan of any size is batched in bounded memory.
+ * `phase` picks writes or deletes, so all writes can be sent before the first delete.
+ */
+export async function* batchChanges(changes: AsyncIterable<Change> | Iterable<Change>, phase: 'writes' | 'deletes', input: BatchingInput): AsyncGenerator<PlannedBatch> {
+  const { mode, object, matchOn, caps } = input;
+  const sizes = batchSizes(input);
+  const open = new Map<WriteOperation, Change[]>();
+  const toBatch = (operation: WriteOperation, list: Change[]): PlannedBatch => ({ changes: list, batch: { object, operation, matchOn, items: list.map(toItem) } });
+  for await (const change of changes) {
+    if ((change.action === 'delete') !== (phase === 'deletes')) continue;
+    const operation = operationFor(change, mode, caps);
+    const list = open.get(operation) ?? [];
     list.push(change);
-    byOperation.set(op, list);
-  }
-  const order: WriteOperation[] = ['upsert', 'create', 'update', 'delete'];
-  const batches: PlannedBatch[] = [];
-  for (const operation of order) {
-    const list = byOperation.get(operation);
-    if (!list) continue;
-    const size = caps.bulk && list.length >= caps.bulk.threshold ? caps.bulk.maxBatchSize : caps.maxBatchSize[operation];
-    for (let start = 0; start < list.length; start += size) {
-      const slice = list.slice(start, start + size);
-      batches.push({ changes: slice, batch: { object, operation, matchOn, items: slice.map(toItem) } });
+    if (list.length >= sizes.get(operation)!) {
+      open.delete(operation);
+      yield toBatch(operation, list);
+    } else {
+      open.set(operation, list);
     }
   }
-  return batches;
+  for (const [operation, list] of open) yield toBatch(operation, list);
+}
+
+/** Bulk (e.g. Salesforce Bulk API) only when an operation has enough changes to make a job worth it. */
+function batchSizes({ mode, caps, totals }: BatchingInput): Map<WriteOperation, number> {
+  const perOperation = new Map<WriteOperation, number>();
+  for (const action of ['create', 'update', 'delete'] as const) {
+    const operation = operationFor({ action }, mode, caps);
+    perOperation.set(operation, (perOperation.get(operation) ?? 0) + totals[action]);
+  }
+  const sizes = new Map<WriteOperation, number>();
+  for (const [operation, count] of perOperation) {
+    sizes.set(operation, caps.bulk && count >= caps.bulk.threshold ? caps.bulk.maxBatchSize : caps.maxBatchSize[operation]);
+  }
+  return sizes;
 }
 
 function toItem(change: Change): BatchItem {

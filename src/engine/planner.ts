@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { emptyTotals, totalsOf, type Change } from '../core/change.ts';
+import { emptyTotals } from '../core/change.ts';
+import { changeList } from '../core/change-set.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { describeError } from '../core/errors.ts';
 import { fingerprintOf } from '../core/fingerprint.ts';
@@ -7,6 +8,7 @@ import { PLAN_FORMAT_VERSION, type Plan, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import type { SourceSession } from '../sources/source.ts';
 import type { SnapshotStore, StagedRow, StageSummary } from '../snapshot/store.ts';
+import { ChangeSpool } from './change-spool.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { ignoreEvents, type EventSink } from './events.ts';
 import { deleteGuardBlock } from './guards.ts';
@@ -35,8 +37,8 @@ export async function planSyncs(syncs: readonly ResolvedSync[], deps: PlanDepend
 
 /**
  * Reads the model, stages it keyed in SQLite, and diffs it against the snapshot there, so memory
- * stays flat however many rows the model has (bar 13 bytes a snapshot row for its row checks); only
- * the changes come back into memory. Rows whose check proves them unchanged are not even staged.
+ * stays flat however many rows the model has (bar 13 bytes a snapshot row for its row checks). Rows
+ * whose check proves them unchanged are not even staged; the changes stream into a spool.
  */
 export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Promise<SyncPlan> {
   const events = deps.events ?? ignoreEvents;
@@ -50,7 +52,7 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
     mode: sync.mode,
     destination: { ...sync.destination },
     sensitiveFields: sync.mapping.filter((m) => m.sensitive).map((m) => m.to),
-    changes: [],
+    changes: changeList([]),
     totals: emptyTotals(),
     modelRows: 0,
     snapshotRows,
@@ -189,16 +191,26 @@ function keyDiagnostics(sync: ResolvedSync, summary: StageSummary): Diagnostic[]
 
 async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore, stagedRows: number): Promise<void> {
   const mirror = sync.mode === 'mirror';
-  const changes: Change[] = [];
-  for await (const batch of store.diff(sync.name, { includeDeletes: mirror, batchSize: 5000 })) {
-    for (const change of batch) {
-      // create-only never touches a record once created.
-      if (change.action === 'update' && sync.mode === 'create') plan.ignored.update += 1;
-      else changes.push(change);
+  const spool = new ChangeSpool();
+  try {
+    for await (const batch of store.diff(sync.name, { includeDeletes: mirror, batchSize: 5000 })) {
+      for (const change of batch) {
+        // create-only never touches a record once created.
+        if (change.action === 'update' && sync.mode === 'create') {
+          plan.ignored.update += 1;
+        } else {
+          spool.add(change);
+          plan.totals[change.action] += 1;
+        }
+      }
     }
+  } catch (error) {
+    spool.finish().release();
+    plan.totals = emptyTotals();
+    plan.ignored.update = 0;
+    throw error;
   }
-  plan.changes = changes;
-  plan.totals = totalsOf(changes);
+  plan.changes = spool.finish();
   // Records no longer in the model, derived rather than counted: another pass over a large join is costly.
   if (!mirror) plan.ignored.delete = plan.snapshotRows - (stagedRows - plan.totals.create);
   if (mirror) {

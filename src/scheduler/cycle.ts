@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../core/errors.ts';
-import type { Plan } from '../core/plan.ts';
+import type { ChangeSet } from '../core/change-set.ts';
+import { releasePlan, type Plan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import { systemClock, type Clock } from '../engine/clock.ts';
 import { ignoreEvents, type EngineEvent, type EventSink, type SyncApplyResult } from '../engine/events.ts';
@@ -82,15 +83,23 @@ async function planAndApply(sync: ResolvedSync, deps: CycleDependencies, options
   const events = deps.events ?? ignoreEvents;
   const engineClock = deps.engineClock ?? systemClock;
   const plan = await planSyncs([sync], { store: deps.store, openSource: deps.openSource, toolVersion: deps.toolVersion, clock: engineClock, events });
+  try {
+    await applyWithin(plan, sync, deps, options, report, holder, events);
+  } finally {
+    releasePlan(plan);
+  }
+}
+
+async function applyWithin(plan: Plan, sync: ResolvedSync, deps: CycleDependencies, options: CycleOptions, report: CycleReport, holder: string, events: EventSink): Promise<void> {
   const syncPlan = plan.syncs[0]!;
-  report.plan = { changes: syncPlan.changes.length, totals: syncPlan.totals, modelRows: syncPlan.modelRows, errored: syncPlan.errored, blocked: syncPlan.blocked };
+  report.plan = { changes: syncPlan.changes.count, totals: syncPlan.totals, modelRows: syncPlan.modelRows, errored: syncPlan.errored, blocked: syncPlan.blocked };
   if (syncPlan.errored) {
     report.outcome = 'plan-failed';
     report.message = syncPlan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ') || 'the plan failed';
     await recordPlanRun(deps, sync.name, report);
     return;
   }
-  await deps.store.trackPending(sync.name, syncPlan.changes.map((c) => c.key), new Date(deps.clock.now()).toISOString());
+  await deps.store.trackPending(sync.name, keysOf(syncPlan.changes), new Date(deps.clock.now()).toISOString());
   if (syncPlan.blocked && !options.allowDeletes) {
     report.outcome = 'blocked';
     report.message = `blocked: ${syncPlan.blocked.message}`;
@@ -102,7 +111,7 @@ async function planAndApply(sync: ResolvedSync, deps: CycleDependencies, options
     report.message = 'stopped before applying (shutdown requested); the changes stay pending';
     return;
   }
-  if (syncPlan.changes.length === 0) {
+  if (syncPlan.changes.count === 0) {
     report.outcome = 'succeeded';
     report.message = 'no changes';
     return;
@@ -115,6 +124,10 @@ async function planAndApply(sync: ResolvedSync, deps: CycleDependencies, options
   if (result.unsent && result.unsent > 0) report.outcome = 'interrupted';
   else if (result.status === 'succeeded' || result.status === 'skipped') report.outcome = 'succeeded';
   else report.outcome = result.status;
+}
+
+async function* keysOf(changes: ChangeSet): AsyncGenerator<string> {
+  for await (const change of changes) yield change.key;
 }
 
 /** Applies, counting the rows the destination answered about and rejected (the failure-rate SLA). */

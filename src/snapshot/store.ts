@@ -194,8 +194,9 @@ export interface OperationsStore {
   /**
    * Records the keys a plan found pending: new keys get `at` as first-seen time, keys still pending keep
    * theirs, keys no longer pending are forgotten. (commitBatch forgets delivered and deleted keys.)
+   * The keys are streamed: a first sync's plan may hold millions.
    */
-  trackPending(sync: string, keys: readonly string[], at: string): Promise<PendingSummary>;
+  trackPending(sync: string, keys: AsyncIterable<string> | Iterable<string>, at: string): Promise<PendingSummary>;
   pendingSummary(sync: string): Promise<PendingSummary>;
 
   recordCycleStarted(sync: string, at: string): Promise<void>;

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { ResolvedSync } from '../../src/core/sync.ts';
 import { planSync } from '../../src/engine/planner.ts';
 import { openSqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
+import type { CommitBatch } from '../../src/snapshot/store.ts';
 import { duckdbSource } from '../../src/sources/duckdb/index.ts';
 import { runDuckdbStatements } from '../../src/sources/duckdb/run-statements.ts';
 
@@ -61,10 +62,17 @@ async function phaseSetup(dir: string): Promise<object> {
   const plan = await planSync(sync, { store, openSource: openSource(dir), toolVersion: 'bench' });
   const firstPlan = { ms: performance.now() - started, maxRssMb: process.resourceUsage().maxRSS / 1024 };
   let serial = plan.base.serial;
-  for (let i = 0; i < plan.changes.length; i += 20_000) {
-    const delivered = plan.changes.slice(i, i + 20_000).map((c) => ({ key: c.key, fingerprint: c.fingerprint!, payload: c.after!, remoteId: `r-${c.key}` }));
+  let delivered: CommitBatch['delivered'] = [];
+  const commit = async () => {
     serial = await store.commitBatch({ sync: 'bench', runId: 'setup', lineage: plan.base.lineage, expectedSerial: serial, definitionHash: 'bench', delivered, deleted: [], failed: [] });
+    delivered = [];
+  };
+  for await (const c of plan.changes) {
+    delivered.push({ key: c.key, fingerprint: c.fingerprint!, payload: c.after!, remoteId: `r-${c.key}` });
+    if (delivered.length === 20_000) await commit();
   }
+  await commit();
+  plan.changes.release();
   await store.close();
   // 1% of rows change (every 100th), spread over the key range.
   await runDuckdbStatements(join(dir, 'warehouse.duckdb'), [
@@ -89,7 +97,7 @@ async function phasePlan(dir: string, checksInMemory: number | undefined): Promi
   const plan = await planSync(benchSync(), { store, openSource: openSource(dir), toolVersion: 'bench' });
   const ms = performance.now() - started;
   await store.close();
-  return { rows: plan.modelRows, ms, changes: plan.changes.length, errored: plan.errored };
+  return { rows: plan.modelRows, ms, changes: plan.changes.count, errored: plan.errored };
 }
 
 function child(phase: string, dir: string, extra: string[] = []): { ms: number; rows: number; changes?: number; maxRssMb: number } {

@@ -47,14 +47,14 @@ async function runMode(mode: 'collections' | 'bulk'): Promise<string[]> {
 
     const accounts = p.accounts();
     const creates = [...p.sandbox.createsPerKey('Account').values()];
-    const replanned = (await engine.plan()).syncs[0]!.changes.length;
+    const replanned = (await engine.plan()).syncs[0]!.changes.count;
     const callsAfterReplan = p.sandbox.stats().apiCalls;
     const endpoints = Object.entries(stats.requests).map(([endpoint, n]) => `${endpoint} ×${n}`).join(', ');
     const ceiling = mode === 'collections' ? `; pacing ceiling ${CEILING_ROWS_PER_S} rows/s (25 calls/s × 200), reached ${((result.delivered / applyMs) * 100_000 / CEILING_ROWS_PER_S).toFixed(1)}%` : '';
     const sizes = mode === 'bulk' ? `bulk jobs ${stats.bulkJobSizes.length} of [${stats.bulkJobSizes.join(', ')}] rows` : `collection calls ${stats.collectionSizes.length}, every one full but one: ${stats.collectionSizes.filter((n) => n !== 200).length <= 1 ? 'yes' : 'no'}`;
     return [
       `— ${mode}${mode === 'bulk' ? ` (bulkThreshold default 10,000, first poll interval ${pollMs ?? 1000} ms)` : ` (bulkThreshold ${rows + 1})`}`,
-      `  plan ${(planMs / 1000).toFixed(2)} s for ${plan.syncs[0]!.changes.length} changes; load average ${loadBefore.toFixed(2)} at apply start`,
+      `  plan ${(planMs / 1000).toFixed(2)} s for ${plan.syncs[0]!.changes.count} changes; load average ${loadBefore.toFixed(2)} at apply start`,
       `  apply ${result.status}: ${result.delivered} delivered, ${result.failed} failed of ${result.planned} in ${(applyMs / 1000).toFixed(2)} s → ${((result.delivered / applyMs) * 1000).toFixed(0)} rows/s${ceiling}`,
       `  API calls: sandbox counted ${stats.apiCalls}, the run counted ${result.apiCalls}; ${(result.delivered / Math.max(1, stats.apiCalls)).toFixed(0)} rows per call; 403s ${stats.limitExceeded}`,
       `  ${sizes}`,

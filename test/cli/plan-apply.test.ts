@@ -4,6 +4,7 @@ import { runCli } from '../../src/cli/main.ts';
 import { readPlanFile } from '../../src/cli/plan-file.ts';
 import { captureIo } from '../support/capture-io.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
+import { collectChanges } from '../../src/core/change-set.ts';
 
 let p: MemoryProject;
 afterEach(async () => p?.close());
@@ -70,7 +71,7 @@ describe('plan → apply → plan', () => {
     expect(saved.code).toBe(0);
     const file = p.project.path('changes.plan.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readPlanFile(file).syncs[0]!.changes).toHaveLength(20);
+    expect(await collectChanges((await readPlanFile(file)).syncs[0]!.changes)).toHaveLength(20);
     // The warehouse changes after planning: apply still pushes exactly what was previewed.
     await p.sql(`delete from customers where customer_id > 'cust-000010'`);
     expect((await cli(['apply', 'changes.plan.json'])).code).toBe(0);

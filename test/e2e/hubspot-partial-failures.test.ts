@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubspotProject, type HubspotProject } from '../support/hubspot-project.ts';
+import { collectChanges } from '../../src/core/change-set.ts';
 
 let p: HubspotProject | undefined;
 afterEach(async () => {
@@ -102,6 +103,6 @@ describe('HubSpot rejecting the whole batch for a few bad rows (400, no 207)', (
       ['user61@example.com', 'INVALID_DATE', 'date_of_birth'],
     ]);
     const replan = await engine.plan();
-    expect(replan.syncs[0]!.changes.map((c) => c.key).sort()).toEqual(['not-an-email', 'user23@example.com', 'user61@example.com']);
+    expect((await collectChanges(replan.syncs[0]!.changes)).map((c) => c.key).sort()).toEqual(['not-an-email', 'user23@example.com', 'user61@example.com']);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineHarness } from '../support/engine-project.ts';
 import { createSalesforceProject, SYNC, type SalesforceProject } from '../support/salesforce-project.ts';
+import { collectChanges } from '../../src/core/change-set.ts';
 
 let p: SalesforceProject | undefined;
 afterEach(async () => {
@@ -9,7 +10,7 @@ afterEach(async () => {
 });
 
 async function plannedKeys(engine: EngineHarness): Promise<string[]> {
-  return (await engine.plan()).syncs[0]!.changes.map((c) => c.key).sort();
+  return (await collectChanges((await engine.plan()).syncs[0]!.changes)).map((c) => c.key).sort();
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {

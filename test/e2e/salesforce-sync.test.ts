@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAST_RETRY, type EngineHarness } from '../support/engine-project.ts';
 import { createSalesforceProject, SYNC, type SalesforceProject } from '../support/salesforce-project.ts';
+import { collectChanges } from '../../src/core/change-set.ts';
 
 let p: SalesforceProject | undefined;
 afterEach(async () => {
@@ -13,7 +14,7 @@ const LONG_WEBSITE = `https://${'x'.repeat(260)}.example.com`;
 
 async function plannedKeys(engine: EngineHarness): Promise<string[]> {
   const plan = await engine.plan();
-  return plan.syncs[0]!.changes.map((c) => c.key).sort();
+  return (await collectChanges(plan.syncs[0]!.changes)).map((c) => c.key).sort();
 }
 
 async function rowErrors(engine: EngineHarness): Promise<Array<[string, string, string | null]>> {
@@ -111,7 +112,7 @@ describe('Salesforce sObject Collections through the engine', () => {
     expect(p.accounts().get('co-000011')?.['NumberOfEmployees']).toBe(42);
 
     const replan = await engine.plan();
-    expect(replan.syncs[0]!.changes.map((c) => [c.key, c.action, [...c.changedFields].sort()])).toEqual([['co-000010', 'update', ['Name', 'NumberOfEmployees']]]);
+    expect((await collectChanges(replan.syncs[0]!.changes)).map((c) => [c.key, c.action, [...c.changedFields].sort()])).toEqual([['co-000010', 'update', ['Name', 'NumberOfEmployees']]]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { planHasChanges, type Plan } from '../../core/plan.ts';
+import { planHasChanges, releasePlan, type Plan } from '../../core/plan.ts';
 import { applyPlan } from '../../engine/executor.ts';
 import type { SyncApplyResult } from '../../engine/events.ts';
 import type { CliIo } from '../io.ts';
@@ -22,12 +22,17 @@ export interface ApplyFlags {
  * Exit 0 when everything was delivered, 1 when anything failed or was rejected.
  */
 export async function applyCommand(io: CliIo, project: Project, flags: ApplyFlags): Promise<number> {
-  let plan: Plan;
-  if (flags.planFile) {
-    plan = readPlanFile(resolve(io.cwd, flags.planFile));
-  } else {
-    plan = await computePlan(project, flags.syncs);
-    showPlan(io, plan, { json: false, maxChanges: flags.maxChanges });
+  const plan = flags.planFile ? await readPlanFile(resolve(io.cwd, flags.planFile)) : await computePlan(project, flags.syncs);
+  try {
+    return await confirmAndApply(io, project, flags, plan);
+  } finally {
+    releasePlan(plan);
+  }
+}
+
+async function confirmAndApply(io: CliIo, project: Project, flags: ApplyFlags, plan: Plan): Promise<number> {
+  if (!flags.planFile) {
+    await showPlan(io, plan, { json: false, maxChanges: flags.maxChanges });
     if (!planHasChanges(plan)) {
       io.out('Nothing to apply.');
       return plan.syncs.some((s) => s.errored) ? 1 : 0;

@@ -1,6 +1,7 @@
 import { checkStatus, CHECK_EXIT_CODES, type StatusCheck } from '../../alerts/status-check.ts';
 import { deliveryLagMs } from '../../alerts/rules.ts';
 import { describeError } from '../../core/errors.ts';
+import { releasePlan } from '../../core/plan.ts';
 import type { ResolvedSync } from '../../core/sync.ts';
 import { formatDuration } from '../../scheduler/schedule.ts';
 import type { CliIo } from '../io.ts';
@@ -39,7 +40,8 @@ export async function statusCommand(io: CliIo, project: Project, flags: StatusFl
   const pending = new Map<string, number | null>();
   if (!flags.offline) {
     const plan = await computePlan(project, syncs.map((s) => s.name));
-    for (const s of plan.syncs) pending.set(s.sync, s.errored ? null : s.changes.length);
+    for (const s of plan.syncs) pending.set(s.sync, s.errored ? null : s.changes.count);
+    releasePlan(plan);
   }
   const now = Date.now();
   const statuses: SyncStatus[] = [];

@@ -1,4 +1,5 @@
 import type { Change } from '../../core/change.ts';
+import { mapChanges } from '../../core/change-set.ts';
 import type { Plan, SyncPlan } from '../../core/plan.ts';
 import type { Row } from '../../core/values.ts';
 
@@ -16,12 +17,12 @@ export function maskChange(change: Change, sensitive: ReadonlySet<string>): Chan
   return { ...change, before: maskRow(change.before, sensitive), after: maskRow(change.after, sensitive) };
 }
 
-/** The plan as every rendering sees it: values of sensitive fields replaced, never the real ones. */
+/** The plan as every rendering sees it: values of sensitive fields replaced (as each change is read), never the real ones. */
 export function maskPlan(plan: Plan): Plan {
   return { ...plan, syncs: plan.syncs.map(maskSyncPlan) };
 }
 
 function maskSyncPlan(syncPlan: SyncPlan): SyncPlan {
   const sensitive = new Set(syncPlan.sensitiveFields);
-  return { ...syncPlan, changes: syncPlan.changes.map((c) => maskChange(c, sensitive)) };
+  return { ...syncPlan, changes: mapChanges(syncPlan.changes, (c) => maskChange(c, sensitive)) };
 }

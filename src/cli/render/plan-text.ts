@@ -1,4 +1,5 @@
 import type { Change } from '../../core/change.ts';
+import { collectChanges } from '../../core/change-set.ts';
 import { formatDiagnostic } from '../../core/diagnostics.ts';
 import type { Plan, SyncPlan } from '../../core/plan.ts';
 import type { Value } from '../../core/values.ts';
@@ -12,15 +13,15 @@ export interface TextPlanOptions {
 }
 
 /** The terminal view of a plan: `+` / `~` / `-` per record, before → after per field, totals. */
-export function renderPlanText(plan: Plan, options: TextPlanOptions): string {
+export async function renderPlanText(plan: Plan, options: TextPlanOptions): Promise<string> {
   const masked = maskPlan(plan);
   const lines: string[] = [];
-  for (const syncPlan of masked.syncs) lines.push(...renderSync(syncPlan, options), '');
+  for (const syncPlan of masked.syncs) lines.push(...(await renderSync(syncPlan, options)), '');
   lines.push(summaryLine(masked, options.style));
   return lines.join('\n');
 }
 
-function renderSync(plan: SyncPlan, { style, maxChangesPerSync }: TextPlanOptions): string[] {
+async function renderSync(plan: SyncPlan, { style, maxChangesPerSync }: TextPlanOptions): Promise<string[]> {
   const d = plan.destination;
   const lines = [style.bold(`${plan.sync} → ${d.connection} ${d.object} (${plan.mode}, matched on ${d.matchOn})`)];
   for (const diagnostic of plan.diagnostics) {
@@ -31,8 +32,9 @@ function renderSync(plan: SyncPlan, { style, maxChangesPerSync }: TextPlanOption
     lines.push(style.red('  Not planned: fix the errors above.'));
     return lines;
   }
-  for (const change of plan.changes.slice(0, maxChangesPerSync)) lines.push(...renderChange(change, style));
-  const hidden = plan.changes.length - maxChangesPerSync;
+  // Only the changes shown are read: the rest of a large plan stays in its spool or file.
+  for (const change of await collectChanges(plan.changes, maxChangesPerSync)) lines.push(...renderChange(change, style));
+  const hidden = plan.changes.count - maxChangesPerSync;
   if (hidden > 0) lines.push(style.dim(`  … and ${hidden} more change(s): use --json or --out FILE to see every one`));
   const t = plan.totals;
   const unchanged = plan.modelRows - t.create - t.update - plan.ignored.update;

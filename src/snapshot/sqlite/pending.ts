@@ -11,7 +11,7 @@ export class PendingTracker {
   private readonly mark: Database.Statement;
   private readonly sweep: Database.Statement;
   private readonly summary: Database.Statement;
-  private readonly trackInTransaction: Database.Transaction<(sync: string, keys: readonly string[], at: string) => void>;
+  private readonly markInTransaction: Database.Transaction<(sync: string, keys: readonly string[], at: string, pass: string) => void>;
 
   constructor(client: Database.Database) {
     this.mark = client.prepare(`
@@ -19,15 +19,27 @@ export class PendingTracker {
       ON CONFLICT (sync, key) DO UPDATE SET seen_in = excluded.seen_in`);
     this.sweep = client.prepare('DELETE FROM pending_changes WHERE sync = ? AND seen_in <> ?');
     this.summary = client.prepare('SELECT count(*) AS count, min(first_seen_at) AS oldest FROM pending_changes WHERE sync = ?');
-    this.trackInTransaction = client.transaction((sync: string, keys: readonly string[], at: string) => {
-      const pass = randomUUID();
+    this.markInTransaction = client.transaction((sync: string, keys: readonly string[], at: string, pass: string) => {
       for (const key of keys) this.mark.run(sync, key, at, pass);
-      this.sweep.run(sync, pass);
     });
   }
 
-  track(sync: string, keys: readonly string[], at: string): PendingSummary {
-    this.trackInTransaction.immediate(sync, keys, at);
+  /**
+   * Marks keys a chunk per transaction, then sweeps. Interrupted before the sweep, a pass only leaves
+   * keys that the next pass sweeps; first-seen times are never lost.
+   */
+  async track(sync: string, keys: AsyncIterable<string> | Iterable<string>, at: string): Promise<PendingSummary> {
+    const pass = randomUUID();
+    let chunk: string[] = [];
+    for await (const key of keys) {
+      chunk.push(key);
+      if (chunk.length >= 10_000) {
+        this.markInTransaction.immediate(sync, chunk, at, pass);
+        chunk = [];
+      }
+    }
+    this.markInTransaction.immediate(sync, chunk, at, pass);
+    this.sweep.run(sync, pass);
     return this.read(sync);
   }
 

@@ -128,7 +128,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     return history.countRowErrors(this.db, sync);
   }
 
-  async trackPending(sync: string, keys: readonly string[], at: string): Promise<PendingSummary> {
+  async trackPending(sync: string, keys: AsyncIterable<string> | Iterable<string>, at: string): Promise<PendingSummary> {
     return this.pending.track(sync, keys, at);
   }
 

@@ -1,0 +1,96 @@
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Change } from '../core/change.ts';
+import type { ChangeSet } from '../core/change-set.ts';
+
+/** Changes a spool keeps in memory before it moves them all to a file. */
+export const CHANGES_IN_MEMORY = 5_000;
+
+/**
+ * Collects a plan's changes as the diff streams them. A few thousand stay in memory; past that they
+ * all go to a temporary file, one JSON line each, so a plan of millions of creates (a first sync)
+ * costs disk, not memory. The file is owner-only (it holds payloads) and removed on `release()`,
+ * or when the process exits.
+ */
+export class ChangeSpool {
+  private held: Change[] = [];
+  private file: { path: string; fd: number } | null = null;
+  private pending = '';
+  private count = 0;
+
+  constructor(private readonly inMemory = CHANGES_IN_MEMORY) {}
+
+  add(change: Change): void {
+    this.count += 1;
+    if (!this.file) {
+      this.held.push(change);
+      if (this.held.length > this.inMemory) this.spill();
+      return;
+    }
+    this.pending += `${JSON.stringify(change)}\n`;
+    if (this.pending.length >= 1 << 16) this.flush();
+  }
+
+  finish(): ChangeSet {
+    const count = this.count;
+    if (!this.file) {
+      const held = this.held;
+      return {
+        count,
+        async *[Symbol.asyncIterator]() {
+          yield* held;
+        },
+        release: () => {
+          held.length = 0;
+        },
+      };
+    }
+    this.flush();
+    closeSync(this.file.fd);
+    const { path } = this.file;
+    let released = false;
+    return {
+      count,
+      async *[Symbol.asyncIterator](): AsyncGenerator<Change> {
+        if (released) throw new Error('these planned changes were released; plan again');
+        const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+        try {
+          for await (const line of lines) if (line.length > 0) yield JSON.parse(line) as Change;
+        } finally {
+          lines.close();
+        }
+      },
+      release: () => {
+        released = true;
+        rmSync(path, { force: true });
+      },
+    };
+  }
+
+  private spill(): void {
+    const path = join(spoolDirectory(), `changes-${process.pid}-${(spoolSequence += 1)}.jsonl`);
+    this.file = { path, fd: openSync(path, 'wx', 0o600) };
+    for (const change of this.held) this.pending += `${JSON.stringify(change)}\n`;
+    this.held = [];
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length > 0) writeSync(this.file!.fd, this.pending);
+    this.pending = '';
+  }
+}
+
+let directory: string | null = null;
+let spoolSequence = 0;
+
+/** One private directory per process (mode 0700), removed with whatever is left in it at exit. */
+function spoolDirectory(): string {
+  if (directory) return directory;
+  directory = mkdtempSync(join(tmpdir(), 'ebb-plan-'));
+  const created = directory;
+  process.once('exit', () => rmSync(created, { recursive: true, force: true }));
+  return created;
+}
