@@ -86,6 +86,11 @@ export class ChangeSpool {
 let directory: string | null = null;
 let spoolSequence = 0;
 
+/** Where this process spools (null until a plan first spilled): lets tests see that nothing is left behind. */
+export function spoolDirectoryPath(): string | null {
+  return directory;
+}
+
 /** One private directory per process (mode 0700), removed with whatever is left in it at exit. */
 function spoolDirectory(): string {
   if (directory) return directory;

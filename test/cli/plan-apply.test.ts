@@ -2,9 +2,9 @@ import { statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { readPlanFile } from '../../src/cli/plan-file.ts';
+import { collectChanges } from '../../src/core/change-set.ts';
 import { captureIo } from '../support/capture-io.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
-import { collectChanges } from '../../src/core/change-set.ts';
 
 let p: MemoryProject;
 afterEach(async () => p?.close());

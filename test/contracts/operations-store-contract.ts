@@ -26,6 +26,18 @@ export function describeOperationsContract(current: () => SnapshotStore, commit:
       expect(await store.trackPending('s', [], at(9))).toEqual({ count: 0, oldestFirstSeenAt: null });
     });
 
+    it('takes the keys as a stream, however many (a first sync plans every row)', async () => {
+      const store = current();
+      await store.ensureState('s');
+      async function* keys(from: number, to: number) {
+        for (let i = from; i < to; i += 1) yield `k${i}`;
+      }
+      expect(await store.trackPending('s', keys(0, 25_000), at(0))).toEqual({ count: 25_000, oldestFirstSeenAt: at(0) });
+      // Half of them still pending, the rest new: the first sightings of the half are kept.
+      expect(await store.trackPending('s', keys(12_500, 30_000), at(3))).toEqual({ count: 17_500, oldestFirstSeenAt: at(0) });
+      expect(await store.trackPending('s', keys(25_000, 30_000), at(4))).toEqual({ count: 5_000, oldestFirstSeenAt: at(3) });
+    });
+
     it('is per sync and cleared by reset', async () => {
       const store = current();
       await store.ensureState('s');

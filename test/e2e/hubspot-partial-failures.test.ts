@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHubspotProject, type HubspotProject } from '../support/hubspot-project.ts';
 import { collectChanges } from '../../src/core/change-set.ts';
+import { createHubspotProject, type HubspotProject } from '../support/hubspot-project.ts';
 
 let p: HubspotProject | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { collectChanges } from '../../src/core/change-set.ts';
 import { FAST_RETRY, type EngineHarness } from '../support/engine-project.ts';
 import { createSalesforceProject, SYNC, type SalesforceProject } from '../support/salesforce-project.ts';
-import { collectChanges } from '../../src/core/change-set.ts';
 
 let p: SalesforceProject | undefined;
 afterEach(async () => {

@@ -1,0 +1,55 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Change } from '../../src/core/change.ts';
+import { collectChanges } from '../../src/core/change-set.ts';
+import { ChangeSpool, spoolDirectoryPath } from '../../src/engine/change-spool.ts';
+
+const change = (i: number): Change => ({
+  action: i % 3 === 0 ? 'update' : 'create',
+  key: `k${i}`,
+  after: { email: `user${i}@example.com`, note: 'é "quoted" \n line', score: i / 7, vip: i % 2 === 0, tags: ['a', i] },
+  before: i % 3 === 0 ? { email: `old${i}@example.com`, note: null, score: 0, vip: false, tags: [] } : null,
+  changedFields: ['email', 'note', 'score', 'tags', 'vip'],
+  fingerprint: `fp${i}`,
+  remoteId: i % 3 === 0 ? `r${i}` : null,
+});
+
+const spoolFiles = () => {
+  const dir = spoolDirectoryPath();
+  return dir ? readdirSync(dir).map((name) => join(dir, name)) : [];
+};
+
+describe('ChangeSpool', () => {
+  it('keeps a small plan in memory, without touching the disk', async () => {
+    const before = spoolFiles();
+    const spool = new ChangeSpool(10);
+    const changes = Array.from({ length: 10 }, (_, i) => change(i));
+    for (const c of changes) spool.add(c);
+    const set = spool.finish();
+    expect(set.count).toBe(10);
+    expect(await collectChanges(set)).toEqual(changes);
+    expect(spoolFiles()).toEqual(before);
+  });
+
+  it('moves a larger plan to an owner-only file, reads it back exactly as often as asked, and removes it on release', async () => {
+    const before = spoolFiles();
+    const spool = new ChangeSpool(10);
+    const changes = Array.from({ length: 2_500 }, (_, i) => change(i));
+    for (const c of changes) spool.add(c);
+    const set = spool.finish();
+    const [file, ...others] = spoolFiles().filter((f) => !before.includes(f));
+    expect(others).toEqual([]);
+    expect(statSync(file!).mode & 0o777).toBe(0o600);
+    expect(statSync(spoolDirectoryPath()!).mode & 0o777).toBe(0o700);
+
+    expect(set.count).toBe(2_500);
+    expect(await collectChanges(set)).toEqual(changes);
+    expect(await collectChanges(set, 3)).toEqual(changes.slice(0, 3)); // stopping early, then reading again
+    expect(await collectChanges(set)).toEqual(changes);
+
+    set.release();
+    expect(spoolFiles()).toEqual(before);
+    await expect(collectChanges(set)).rejects.toThrow(/released; plan again/);
+  });
+});
