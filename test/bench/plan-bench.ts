@@ -4,10 +4,14 @@
  * is its own: reading the model only, and planning it (read + map + fingerprint + stage + SQL diff).
  *
  *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000] [--order key|random] [--mode upsert|mirror] [--checks-in-memory N]
+ *                                    [--batch N] [--duckdb-memory-limit SIZE]
  *
  * `--order random` returns the model rows in no particular key order, as a join or aggregate would.
  * `--mode mirror` also looks for deleted records (0.5% of the snapshot's rows are gone from the model).
  * `--checks-in-memory N` caps the snapshot rows whose row checks the plan holds (the store's default: 8M).
+ * `--batch N` sets the rows per read batch (the default `readBatchSize`, 2,048, otherwise).
+ * `--duckdb-memory-limit SIZE` (e.g. 64MB) bounds DuckDB's buffer pool, which otherwise keeps every block
+ * of the file it read: the same `SET memory_limit` a project puts in the DuckDB connection's `init`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +27,12 @@ import { runDuckdbStatements } from '../../src/sources/duckdb/run-statements.ts'
 
 const COLUMNS = ['email', 'first_name', 'last_name', 'company', 'plan', 'score', 'lifetime_value', 'signed_up_at', 'vip', 'country'];
 
-const MODE = (process.argv.includes('--mode') ? process.argv[process.argv.indexOf('--mode') + 1] : 'upsert') as ResolvedSync['mode'];
+const option = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const MODE = (option('--mode') ?? 'upsert') as ResolvedSync['mode'];
+const BATCH = Number(option('--batch') ?? 2_048);
+const DUCKDB_MEMORY_LIMIT = option('--duckdb-memory-limit');
+/** Flags every child phase gets again. */
+const SHARED_FLAGS = ['--mode', MODE, '--batch', String(BATCH), ...(DUCKDB_MEMORY_LIMIT ? ['--duckdb-memory-limit', DUCKDB_MEMORY_LIMIT] : [])];
 
 function benchSync(): ResolvedSync {
   return {
@@ -36,7 +45,7 @@ function benchSync(): ResolvedSync {
     mode: MODE,
     deleteGuard: { maxDeletePercent: 20, blockWhenModelEmpty: true },
     dependsOn: [],
-    readBatchSize: 10_000,
+    readBatchSize: BATCH,
     definitionHash: 'bench',
   };
 }
@@ -52,7 +61,8 @@ async function generate(dir: string, rows: number, order: string): Promise<void>
   ]);
 }
 
-const openSource = (dir: string) => () => duckdbSource.open({ path: 'warehouse.duckdb' }, { rootDir: dir });
+const openSource = (dir: string) => () =>
+  duckdbSource.open({ path: 'warehouse.duckdb', init: DUCKDB_MEMORY_LIMIT ? [`SET memory_limit = '${DUCKDB_MEMORY_LIMIT}'`] : [] }, { rootDir: dir });
 
 /** The first plan (empty snapshot: every row a create), committed as if delivered; then 1% of rows change. */
 async function phaseSetup(dir: string): Promise<object> {
@@ -86,7 +96,7 @@ async function phaseRead(dir: string): Promise<object> {
   const started = performance.now();
   const session = await openSource(dir)();
   let rows = 0;
-  for await (const batch of session.read('select * from model', { batchSize: 10_000 })) rows += batch.length;
+  for await (const batch of session.read('select * from model', { batchSize: BATCH })) rows += batch.length;
   await session.close();
   return { rows, ms: performance.now() - started };
 }
@@ -102,7 +112,7 @@ async function phasePlan(dir: string, checksInMemory: number | undefined): Promi
 
 function child(phase: string, dir: string, extra: string[] = []): { ms: number; rows: number; changes?: number; maxRssMb: number } {
   const script = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--phase', phase, '--dir', dir, '--mode', MODE, ...extra], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, '--phase', phase, '--dir', dir, ...SHARED_FLAGS, ...extra], { encoding: 'utf8', maxBuffer: 1 << 24 });
   return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; rows: number; changes?: number; maxRssMb: number };
 }
 
@@ -120,7 +130,10 @@ async function main(): Promise<void> {
   const sizes = (arg('--rows') ?? '100000,1000000').split(',').map(Number);
   const order = arg('--order') ?? 'key';
   const checks = arg('--checks-in-memory');
-  console.log(`${MODE} sync; model rows in ${order} order${checks === undefined ? '' : `; row checks of at most ${checks} snapshot rows in memory`}`);
+  console.log(
+    `${MODE} sync; model rows in ${order} order; read batches of ${BATCH} rows; DuckDB memory_limit ${DUCKDB_MEMORY_LIMIT ?? "DuckDB's default (80% of RAM)"}` +
+      `${checks === undefined ? '' : `; row checks of at most ${checks} snapshot rows in memory`}`,
+  );
   console.log('rows       read s   plan s   ratio   read RSS MB   plan RSS MB   changes');
   for (const rows of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'ebb-bench-'));
