@@ -15,7 +15,7 @@ export const nonEmptyString = z.string().min(1, 'Must not be empty.');
 export const readBatchSizeSchema = z
   .number()
   .int('Use a whole number of rows.')
-  .positive('Use a positive number of rows, e.g. 2048.');
+  .positive('Use a positive number of rows, e.g. 1024.');
 
 /** Partial on purpose: a sync's `deletes` overrides only the fields it names. */
 export const deleteGuardSchema = z.strictObject({
@@ -40,12 +40,12 @@ export const DEFAULT_SNAPSHOT_PATH = '.ebb/snapshot.sqlite';
 export const defaultsSchema = z.strictObject({
   mode: syncModeSchema.default('upsert'),
   /**
-   * Rows handed from the source to the planner at a time. Small enough that a batch's row objects die
-   * young in V8 (10,000-row batches lived long enough to be promoted, growing the heap by ~80 MB and
-   * slowing the read by a third); 2,048 is DuckDB's own chunk size. Raise it for a distant Postgres,
-   * where every batch is a round trip.
+   * Rows handed from the source to the planner at a time. Small, so that a batch's row objects die
+   * young in V8: 10,000-row batches lived long enough to be promoted, growing the heap by ~80 MB and
+   * slowing the read by a third; 2,048 still grew a 3M-row plan's heap by 50 MB. Raise it for a distant
+   * Postgres, where every batch is a round trip.
    */
-  readBatchSize: readBatchSizeSchema.default(2_048),
+  readBatchSize: readBatchSizeSchema.default(1_024),
   deletes: deleteGuardSchema
     .extend({
       maxDeletePercent: deleteGuardSchema.shape.maxDeletePercent.default(20),

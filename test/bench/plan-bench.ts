@@ -9,7 +9,7 @@
  * `--order random` returns the model rows in no particular key order, as a join or aggregate would.
  * `--mode mirror` also looks for deleted records (0.5% of the snapshot's rows are gone from the model).
  * `--checks-in-memory N` caps the snapshot rows whose row checks the plan holds (the store's default: 8M).
- * `--batch N` sets the rows per read batch (the default `readBatchSize`, 2,048, otherwise).
+ * `--batch N` sets the rows per read batch (the default `readBatchSize`, 1,024, otherwise).
  * `--duckdb-memory-limit SIZE` (e.g. 64MB) bounds DuckDB's buffer pool, which otherwise keeps every block
  * of the file it read: the same `SET memory_limit` a project puts in the DuckDB connection's `init`.
  */
@@ -29,7 +29,7 @@ const COLUMNS = ['email', 'first_name', 'last_name', 'company', 'plan', 'score',
 
 const option = (name: string): string | undefined => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const MODE = (option('--mode') ?? 'upsert') as ResolvedSync['mode'];
-const BATCH = Number(option('--batch') ?? 2_048);
+const BATCH = Number(option('--batch') ?? 1_024);
 const DUCKDB_MEMORY_LIMIT = option('--duckdb-memory-limit');
 /** Flags every child phase gets again. */
 const SHARED_FLAGS = ['--mode', MODE, '--batch', String(BATCH), ...(DUCKDB_MEMORY_LIMIT ? ['--duckdb-memory-limit', DUCKDB_MEMORY_LIMIT] : [])];

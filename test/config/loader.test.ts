@@ -62,7 +62,7 @@ describe('loadProject on a valid project', () => {
     expect(result.config.syncs[0]).toMatchObject({
       name: 'people',
       mode: 'upsert',
-      readBatchSize: 2_048,
+      readBatchSize: 1_024,
       deleteGuard: { maxDeletePercent: 20, blockWhenModelEmpty: true },
       dependsOn: [],
     });
@@ -73,7 +73,7 @@ describe('loadProject on a valid project', () => {
     const first = await loadProject(root, testKinds);
     writeFileSync(join(root, 'syncs/people.sync.ts'), syncFile({ readBatchSize: '42' }));
     const second = await loadProject(root, testKinds);
-    expect(first.ok && first.config.syncs[0]?.readBatchSize).toBe(2_048);
+    expect(first.ok && first.config.syncs[0]?.readBatchSize).toBe(1_024);
     expect(second.ok && second.config.syncs[0]?.readBatchSize).toBe(42);
   });
 
