@@ -5,9 +5,9 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import type { Change } from '../core/change.ts';
+import { emptyTotals, type Change, type ChangeTotals } from '../core/change.ts';
 import type { ChangeSet } from '../core/change-set.ts';
-import { decodeChange, decodePlanHeader, encodeChange, encodePlanHeader, GZIP_ABOVE_CHANGES, PlanFileError } from '../core/plan-codec.ts';
+import { decodeChange, decodePlanHeader, encodeChange, encodePlanHeader, GZIP_ABOVE_CHANGES, PlanFileError, type PlanHeader } from '../core/plan-codec.ts';
 import type { Plan } from '../core/plan.ts';
 
 /**
@@ -51,21 +51,40 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
  * anything is sent); the changes themselves are read again from the file when rendered or applied.
  */
 export async function readPlanFile(path: string): Promise<Plan> {
-  let header;
+  let header: PlanHeader | undefined;
   let line = 0;
+  // What each sync's lines hold, checked against its header: the executor trusts the totals.
+  const found: ChangeTotals[] = [];
+  let sync = 0;
+  let left = 0;
   for await (const text of planLines(path)) {
     line += 1;
     if (line === 1) {
       header = decodePlanHeader(text);
+      left = header.syncs[0]?.changeCount ?? 0;
+      found.push(emptyTotals());
       continue;
     }
-    decodeChange(text, line);
+    const change = decodeChange(text, line);
+    while (left === 0 && sync < header!.syncs.length - 1) {
+      sync += 1;
+      left = header!.syncs[sync]!.changeCount;
+      found.push(emptyTotals());
+    }
+    found[sync]![change.action] += 1;
+    left -= 1;
   }
   header ??= decodePlanHeader(undefined);
   const expected = header.syncs.reduce((sum, s) => sum + s.changeCount, 0);
   if (line - 1 !== expected) {
     throw new PlanFileError(`the plan file holds ${line - 1} change(s) where its header announces ${expected} (was it cut short or edited?). Re-run \`ebb plan --out FILE\``);
   }
+  header.syncs.forEach((s, i) => {
+    const totals = found[i] ?? emptyTotals();
+    if (s.totals.create !== totals.create || s.totals.update !== totals.update || s.totals.delete !== totals.delete) {
+      throw new PlanFileError(`the plan file's changes for "${s.sync}" do not match its totals (was it edited?). Re-run \`ebb plan --out FILE\``);
+    }
+  });
   let firstLine = 2;
   const syncs = header.syncs.map(({ changeCount, ...syncPlan }) => {
     const changes = fileChangeSet(path, firstLine, changeCount);

@@ -161,9 +161,11 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       }
     };
 
-    await runWithResends('writes');
-    if (!stopReason) await runWithResends('deletes');
-    else for await (const planned of batchChanges(plan.changes, 'deletes', { ...batching, totals: plan.totals })) await recordUnsent(planned, stopReason);
+    // Each phase reads the changes again from the start; a phase with nothing to do skips the read.
+    const hasDeletes = plan.totals.delete > 0;
+    if (plan.totals.create + plan.totals.update > 0) await runWithResends('writes');
+    if (hasDeletes && !stopReason) await runWithResends('deletes');
+    else if (hasDeletes) for await (const planned of batchChanges(plan.changes, 'deletes', { ...batching, totals: plan.totals })) await recordUnsent(planned, stopReason!);
     await commits;
   } finally {
     await session.close();

@@ -55,11 +55,14 @@ export class ChangeSpool {
       count,
       async *[Symbol.asyncIterator](): AsyncGenerator<Change> {
         if (released) throw new Error('these planned changes were released; plan again');
-        const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+        const input = createReadStream(path);
+        const lines = createInterface({ input, crlfDelay: Infinity });
         try {
           for await (const line of lines) if (line.length > 0) yield JSON.parse(line) as Change;
         } finally {
+          // A reader that stops early (a preview of the first changes) must not leave the file open.
           lines.close();
+          input.destroy();
         }
       },
       release: () => {

@@ -93,6 +93,10 @@ describe('plan files', () => {
     await expect(attempt('not json')).rejects.toThrow(/not an Ebb plan/);
     await expect(attempt(Buffer.from([0x1f, 0x8b, 1, 2, 3]))).rejects.toThrow(/corrupt/);
     await expect(attempt(lines.slice(0, 3).join('\n'))).rejects.toThrow(/holds 2 change\(s\) where its header announces 3/);
+    // The executor sizes its batches and phases by the totals, so they must match the lines.
+    const syncs = header['syncs'] as Record<string, unknown>[];
+    const wrongTotals = { ...header, syncs: [{ ...syncs[0], totals: { create: 2, update: 1, delete: 0 } }] };
+    await expect(attempt([JSON.stringify(wrongTotals), ...lines.slice(1)].join('\n'))).rejects.toThrow(/changes for "contacts" do not match its totals/);
     await expect(attempt(gzipSync(lines.slice(0, 3).join('\n')))).rejects.toThrow(/cut short/);
     await expect(attempt([...lines.slice(0, 2), '{"action":"create",', lines[3]].join('\n'))).rejects.toThrow(/line 3 of the plan file is not valid JSON/);
     await expect(attempt([...lines.slice(0, 2), '{"action":"merge","key":"k","changedFields":[]}', lines[3]].join('\n'))).rejects.toThrow(/line 3 of the plan file is not a change/);
