@@ -115,17 +115,20 @@ const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
+/** Values per directory bucket, on average: 1 to 2 bytes a row of directory, and a lookup's binary search stays within a cache line or two. */
+const VALUES_PER_BUCKET = 4;
+
 /**
  * Where each range of checks starts in the sorted values. Checks are uniformly random bit patterns,
- * so the top bits of their order-preserving integer form split them evenly: about one value per
- * bucket, and a lookup touches one or two values instead of twenty (4 bytes a row).
+ * so the top bits of their order-preserving integer form split them evenly: a few values per bucket,
+ * and a lookup touches two or three of them instead of twenty.
  */
 class CheckDirectory {
   readonly starts: Uint32Array;
   private readonly shift: number;
 
   constructor(sortedValues: Float64Array) {
-    const bucketBits = Math.min(24, Math.max(1, Math.ceil(Math.log2(sortedValues.length + 1))));
+    const bucketBits = Math.min(22, Math.max(1, Math.ceil(Math.log2(sortedValues.length / VALUES_PER_BUCKET + 1))));
     this.shift = 32 - bucketBits;
     const buckets = 2 ** bucketBits;
     this.starts = new Uint32Array(buckets + 1);

@@ -32,7 +32,7 @@ import * as state from './state.ts';
 
 export interface SqliteStoreOptions {
   /**
-   * The most snapshot rows of a sync whose row checks a plan holds in memory (13 bytes each). Rows
+   * The most snapshot rows of a sync whose row checks a plan holds in memory (10–11 bytes each). Rows
    * past it are planned through staging: exactly, only slower.
    */
   checksInMemory?: number;
