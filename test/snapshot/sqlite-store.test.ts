@@ -9,6 +9,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { StalePlanError } from '../../src/core/errors.ts';
 import { rowCheck } from '../../src/core/row-check.ts';
 import { openSqliteSnapshotStore, type SqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
+import { SnapshotChecks } from '../../src/snapshot/sqlite/snapshot-checks.ts';
 import { batchFor, collect, countChanges, delivered, stageAll, stageByCheck, staged } from '../contracts/snapshot-store-contract.ts';
 
 const MIGRATIONS_DIR = new URL('../../src/snapshot/sqlite/migrations', import.meta.url);
@@ -159,6 +160,22 @@ describe('SQLite snapshot store', () => {
       expect(stagedKeys).toEqual(['k0', 'k1']);
       const changes = (await collect(store.diff('s', { includeDeletes: true, batchSize: 10 }))).flat();
       expect(changes.map((c) => [c.action, c.key])).toEqual([['delete', 'k2']]);
+    });
+
+    it('loads the same checks whatever the page size, also when equal checks straddle two pages', async () => {
+      await seedRows(open(), 10);
+      setChecks(`UPDATE snapshot_rows SET row_check = CASE key WHEN 'k0' THEN 1 WHEN 'k1' THEN 2 WHEN 'k2' THEN 2 WHEN 'k3' THEN 2
+        WHEN 'k4' THEN 3 WHEN 'k5' THEN 4 WHEN 'k6' THEN 4 WHEN 'k7' THEN 5 WHEN 'k8' THEN 6 ELSE 7 END`);
+      const load = (limit: number, pageSize: number) => inspect((db) => SnapshotChecks.load(db, 's', limit, pageSize));
+      for (const pageSize of [1, 2, 3, 4, 100]) {
+        const all = load(100, pageSize);
+        expect([...all.unmatched()], `page size ${pageSize}`).toEqual([1, 2, 3, 4, 5, 6, 7]);
+        expect([all.match(1), all.match(2), all.match(4), all.match(7), all.match(8)]).toEqual(['unchanged', 'none', 'none', 'unchanged', 'none']);
+        // Capped at 5 rows: the lowest five are 1, 2, 2, 2, 3, and checks from 4 up are not held.
+        const capped = load(5, pageSize);
+        expect(capped.heldBelow).toBe(4);
+        expect([...capped.unmatched()]).toEqual([1, 2, 3]);
+      }
     });
 
     it('plans rows without a check (0, as written before checks existed) exactly, only slower', async () => {

@@ -36,16 +36,31 @@ export class SnapshotChecks {
     readonly heldBelow: number,
   ) {}
 
-  /** Reads up to `limit` checks, lowest first, in one read transaction, so count and rows agree. */
-  static load(client: Database.Database, sync: string, limit: number): SnapshotChecks {
+  /**
+   * Reads up to `limit` checks, lowest first, in one read transaction, so count and rows agree. Read a
+   * page at a time (`all()` is twice as fast as stepping a row at a time), resuming after the last
+   * value read; `pageSize` is only for tests.
+   */
+  static load(client: Database.Database, sync: string, limit: number, pageSize = CHECKS_PER_PAGE): SnapshotChecks {
     return client.transaction(() => {
       const count = client.prepare('SELECT count(*) FROM snapshot_rows WHERE sync = ?').pluck().get(sync) as number;
       // Past the cap, one value more: the lowest check not held.
       const read = count > limit ? limit + 1 : count;
       let values = new Float64Array(read);
+      const page = client.prepare('SELECT row_check FROM snapshot_rows WHERE sync = ? AND row_check >= ? ORDER BY row_check LIMIT ?').pluck();
       let i = 0;
-      const checks = client.prepare('SELECT row_check FROM snapshot_rows WHERE sync = ? ORDER BY row_check LIMIT ?').pluck();
-      for (const value of checks.iterate(sync, read) as Iterable<number>) values[i++] = value;
+      let from = -Number.MAX_VALUE;
+      // How many values equal to `from` were already read: the next page starts with them again.
+      let alreadyRead = 0;
+      while (i < read) {
+        const want = Math.min(pageSize, read - i);
+        const part = page.all(sync, from, want + alreadyRead) as number[];
+        for (let j = alreadyRead; j < part.length; j += 1) values[i++] = part[j]!;
+        if (part.length < want + alreadyRead) break;
+        from = values[i - 1]!;
+        alreadyRead = 0;
+        for (let k = i - 1; k >= 0 && values[k] === from; k -= 1) alreadyRead += 1;
+      }
       let heldBelow = Infinity;
       if (count > limit) {
         heldBelow = values[limit]!;
@@ -114,6 +129,8 @@ export class SnapshotChecks {
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
 const HIGH_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+const CHECKS_PER_PAGE = 65_536;
 
 /** Values per directory bucket, on average: 1 to 2 bytes a row of directory, and a lookup's binary search stays within a cache line or two. */
 const VALUES_PER_BUCKET = 4;
