@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Change } from '../core/change.ts';
-import type { ChangeSet } from '../core/change-set.ts';
+import { changeList, type ChangeSet } from '../core/change-set.ts';
 
 /** Changes a spool keeps in memory before it moves them all to a file. */
 export const CHANGES_IN_MEMORY = 5_000;
@@ -35,18 +35,7 @@ export class ChangeSpool {
 
   finish(): ChangeSet {
     const count = this.count;
-    if (!this.file) {
-      const held = this.held;
-      return {
-        count,
-        async *[Symbol.asyncIterator]() {
-          yield* held;
-        },
-        release: () => {
-          held.length = 0;
-        },
-      };
-    }
+    if (!this.file) return changeList(this.held);
     this.flush();
     closeSync(this.file.fd);
     const { path } = this.file;
