@@ -7,7 +7,7 @@ import { fingerprintOf } from '../core/fingerprint.ts';
 import { PLAN_FORMAT_VERSION, type Plan, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import type { SourceSession } from '../sources/source.ts';
-import type { SnapshotStore, StagedRow, StageSummary } from '../snapshot/store.ts';
+import type { SnapshotStore, StagedRow, StageSummary, Stager } from '../snapshot/store.ts';
 import { ChangeSpool } from './change-spool.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { ignoreEvents, type EventSink } from './events.ts';
@@ -44,7 +44,6 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
   const events = deps.events ?? ignoreEvents;
   events({ type: 'plan-started', sync: sync.name });
   const state = await deps.store.ensureState(sync.name);
-  const snapshotRows = await deps.store.countRows(sync.name);
   const plan: SyncPlan = {
     sync: sync.name,
     definitionHash: sync.definitionHash,
@@ -55,14 +54,16 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
     changes: changeList([]),
     totals: emptyTotals(),
     modelRows: 0,
-    snapshotRows,
+    snapshotRows: 0,
     ignored: { update: 0, delete: 0 },
     diagnostics: [],
     blocked: null,
     errored: false,
   };
   try {
-    const staged = await stageModel(sync, deps, snapshotRows > 0, (rows) => events({ type: 'plan-read-progress', sync: sync.name, rows }));
+    const stager = await deps.store.beginStaging(sync.name);
+    plan.snapshotRows = stager.snapshotRows;
+    const staged = await stageModel(sync, deps, stager, (rows) => events({ type: 'plan-read-progress', sync: sync.name, rows }));
     plan.modelRows = staged.summary.rows + staged.summary.nullKeys;
     plan.diagnostics.push(...staged.diagnostics, ...keyDiagnostics(sync, staged.summary));
     if (plan.diagnostics.some((d) => d.severity === 'error')) {
@@ -86,15 +87,15 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
   return plan;
 }
 
-/** `settle`: whether rows may be proven unchanged by row check (never against an empty snapshot). */
 async function stageModel(
   sync: ResolvedSync,
   deps: PlanDependencies,
-  settle: boolean,
+  stager: Stager,
   progress: (rows: number) => void,
 ): Promise<{ summary: StageSummary; diagnostics: Diagnostic[] }> {
   const session = await deps.openSource(sync.source.connection);
-  const stager = await deps.store.beginStaging(sync.name);
+  // Rows are proven unchanged by row check; against an empty snapshot (a first sync) none can be.
+  const settle = stager.snapshotRows > 0;
   const encode = payloadEncoder(sync.mapping);
   const check = rowChecker(sync.mapping);
   const diagnostics: Diagnostic[] = [];

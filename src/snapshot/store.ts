@@ -44,6 +44,8 @@ export interface StageSummary {
 
 /** Stages one run's model rows; `finish` reports key problems. */
 export interface Stager {
+  /** Records the snapshot held for this sync when staging began (read with its row checks). */
+  readonly snapshotRows: number;
   /**
    * Settles the rows the snapshot already holds unchanged, by row check alone (core/row-check.ts;
    * `checks[i]` is the check of `keys[i]` with its row's payload): they are counted, never written.

@@ -195,10 +195,12 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
         expect(changes[0]).toMatchObject({ before: person(2), after: person(2, 'changed'), changedFields: ['plan'] });
       });
 
-      it('settles nothing against an empty snapshot, and nothing whose check is wrong', async () => {
+      it('says how many rows the snapshot holds; settles nothing against an empty snapshot, nor what has a wrong check', async () => {
         expect((await stageByCheck(store, 's', [row(0), row(1)])).summary.unchanged).toBe(0);
         await seed('t', 3);
+        expect((await store.beginStaging('s')).snapshotRows).toBe(0);
         const stager = await store.beginStaging('t');
+        expect(stager.snapshotRows).toBe(3);
         const rest = stager.skipUnchanged([keyOf(0), keyOf(1), keyOf(2)], [0, 1.5, rowCheck(keyOf(1), canonicalJson(person(1, 'other')))]);
         expect(rest).toEqual([0, 1, 2]);
         stager.add(rest.map((i) => staged(keyOf(i), person(i))));

@@ -23,6 +23,7 @@ function recordingStagings(store: SnapshotStore, summaries: StageSummary[]): Sna
         return async (sync: string) => {
           const stager = await target.beginStaging(sync);
           return {
+            snapshotRows: stager.snapshotRows,
             skipUnchanged: stager.skipUnchanged.bind(stager),
             add: stager.add.bind(stager),
             finish: () => {

@@ -34,6 +34,8 @@ export class SnapshotChecks {
     private readonly directory: CheckDirectory,
     /** Checks at or above this are not held (Infinity: all are). */
     readonly heldBelow: number,
+    /** Rows of the sync in the snapshot, held or not. */
+    readonly snapshotRows: number,
   ) {}
 
   /**
@@ -73,7 +75,7 @@ export class SnapshotChecks {
       for (let j = 1; j < values.length; j += 1) {
         if (values[j] === values[j - 1]) states[j] = states[j - 1] = AMBIGUOUS;
       }
-      return new SnapshotChecks(values, states, new CheckDirectory(values), heldBelow);
+      return new SnapshotChecks(values, states, new CheckDirectory(values), heldBelow, count);
     })();
   }
 

@@ -97,6 +97,10 @@ class TableStager implements Stager {
     this.insertRows = client.transaction((rows: readonly StagedRow[]) => this.insert(rows));
   }
 
+  get snapshotRows(): number {
+    return this.table.checks.snapshotRows;
+  }
+
   skipUnchanged(keys: readonly (string | null)[], checks: ArrayLike<number>): number[] {
     this.assertOpen();
     const rest: number[] = [];
