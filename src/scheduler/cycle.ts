@@ -84,13 +84,14 @@ async function planAndApply(sync: ResolvedSync, deps: CycleDependencies, options
   const engineClock = deps.engineClock ?? systemClock;
   const plan = await planSyncs([sync], { store: deps.store, openSource: deps.openSource, toolVersion: deps.toolVersion, clock: engineClock, events });
   try {
-    await applyWithin(plan, sync, deps, options, report, holder, events);
+    await actOnPlan(plan, sync, deps, options, report, holder, events);
   } finally {
     releasePlan(plan);
   }
 }
 
-async function applyWithin(plan: Plan, sync: ResolvedSync, deps: CycleDependencies, options: CycleOptions, report: CycleReport, holder: string, events: EventSink): Promise<void> {
+/** Reports the plan, tracks its pending keys, then applies it unless it failed, is blocked or a stop was asked. */
+async function actOnPlan(plan: Plan, sync: ResolvedSync, deps: CycleDependencies, options: CycleOptions, report: CycleReport, holder: string, events: EventSink): Promise<void> {
   const syncPlan = plan.syncs[0]!;
   report.plan = { changes: syncPlan.changes.count, totals: syncPlan.totals, modelRows: syncPlan.modelRows, errored: syncPlan.errored, blocked: syncPlan.blocked };
   if (syncPlan.errored) {
