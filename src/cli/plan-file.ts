@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { chmodSync, closeSync, createReadStream, createWriteStream, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -51,6 +51,7 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
  * anything is sent); the changes themselves are read again from the file when rendered or applied.
  */
 export async function readPlanFile(path: string): Promise<Plan> {
+  if (!existsSync(path)) throw new PlanFileError(`there is no plan file at ${path}. Save one with \`ebb plan --out FILE\`, or run \`ebb apply\` without a file to plan and apply`);
   let header: PlanHeader | undefined;
   let line = 0;
   // What each sync's lines hold, checked against its header: the executor trusts the totals.
@@ -117,16 +118,20 @@ function fileChangeSet(path: string, firstLine: number, count: number): ChangeSe
 
 async function* planLines(path: string): AsyncGenerator<string> {
   const raw = createReadStream(path);
-  const input: Readable = isGzip(path) ? raw.pipe(createGunzip()) : raw;
-  raw.on('error', (error) => input.destroy(error));
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  raw.on('error', () => {}); // reported by the reads below
+  let lines: ReturnType<typeof createInterface> | undefined;
   try {
+    const input: Readable = isGzip(path) ? raw.pipe(createGunzip()) : raw;
+    raw.on('error', (error) => input.destroy(error));
+    lines = createInterface({ input, crlfDelay: Infinity });
     for await (const text of lines) if (text.length > 0) yield text;
   } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('Z_')) throw new PlanFileError('the plan file is corrupt (gzip data could not be read). Re-run `ebb plan --out FILE`');
+    const { code, syscall } = error as { code?: string; syscall?: string };
+    if (code?.startsWith('Z_')) throw new PlanFileError('the plan file is corrupt (gzip data could not be read). Re-run `ebb plan --out FILE`');
+    if (syscall) throw new PlanFileError(`cannot read the plan file ${path}: ${(error as Error).message}`);
     throw error;
   } finally {
-    lines.close();
+    lines?.close();
     raw.destroy();
   }
 }

@@ -89,6 +89,8 @@ describe('plan files', () => {
       return readPlanFile(path);
     };
     await expect(attempt([JSON.stringify({ ...header, formatVersion: 1 }), ...lines.slice(1)].join('\n'))).rejects.toThrow(/format version 1; this Ebb reads version 2\. Re-run `ebb plan`/);
+    await expect(readPlanFile(join(dir, 'missing.plan'))).rejects.toThrow(/there is no plan file at .*missing\.plan\. Save one with `ebb plan --out FILE`/);
+    await expect(readPlanFile(dir)).rejects.toThrow(/cannot read the plan file .*EISDIR/);
     await expect(attempt('{"hello":1}')).rejects.toThrow(PlanFileError);
     await expect(attempt('not json')).rejects.toThrow(/not an Ebb plan/);
     await expect(attempt(Buffer.from([0x1f, 0x8b, 1, 2, 3]))).rejects.toThrow(/corrupt/);
