@@ -1,18 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
 import { CHANGES_IN_MEMORY, spoolDirectoryPath } from '../../src/engine/change-spool.ts';
-import { captureIo } from '../support/capture-io.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
+import { projectRunner } from '../support/project-runner.ts';
 
 let p: MemoryProject;
 afterEach(async () => p?.close());
 
-const cli = async (args: string[]) => {
-  const io = captureIo(p.project.dir);
-  const code = await runCli(args, io);
-  return { code, out: io.stdout(), err: io.stderr() };
-};
+const cli = (args: string[]) => projectRunner(p.project.dir, {}).cli(args);
 
 const ROWS = CHANGES_IN_MEMORY + 1_000;
 const spooled = () => {
