@@ -67,9 +67,10 @@ function decisiveError(errors: Error[]): Error {
  * - if no record was written, the typed error is thrown (RateLimitedError with Intercom's delay,
  *   TransientError, AuthError, ...) and the engine waits/retries/stops as it does for any destination;
  * - if some records were written, throwing would discard their acknowledgement. Those are returned ok
- *   and the rest as failed with code RETRY_LATER and the reason. A failed row stays un-committed in
- *   the snapshot, so the next plan proposes it again; upserts by external_id make that re-send safe.
- *   The next batch, if Intercom is still refusing, fails whole and is thrown as usual.
+ *   and the rest as failed with code RETRY_LATER, retryable, and the reason. The engine re-sends them
+ *   within the run after a backoff (and, if they still fail, leaves them un-committed for the next
+ *   plan); upserts by external_id make that re-send safe. A re-send Intercom still refuses before
+ *   writing anything fails whole and is thrown as usual, so the engine waits out its 429.
  */
 export function settle(outcomes: Outcome[]): ItemResult[] {
   const callErrors = outcomes.flatMap((o) => (o.kind === 'call-failed' ? [o.error] : []));
@@ -84,9 +85,10 @@ export function settle(outcomes: Outcome[]): ItemResult[] {
   });
 }
 
+/** Retryable: the engine sends these again within the run (after a backoff), then leaves them to the next plan. */
 function retryLater(reason: string): ItemResult {
   return {
     status: 'failed',
-    error: { code: RETRY_LATER, message: `${reason}. Other records of this batch were delivered; this one will be sent again on the next run.` },
+    error: { code: RETRY_LATER, message: `${reason}. Other records of this batch were delivered; this one is sent again.`, retryable: true },
   };
 }

@@ -32,10 +32,12 @@ describe('intercom connector: 429s when a batch is many requests', () => {
     expect(result.calls).toBe(6);
     expect(result.rateLimit).toEqual({ max: 5, remaining: 0, windowMs: 10_000 });
     const failed = result.results[2];
-    expect(failed?.status === 'failed' && failed.error.message).toMatch(/429.*sent again on the next run/s);
+    expect(failed?.status === 'failed' && failed.error.message).toMatch(/429.*this one is sent again/s);
+    // Retryable: the engine re-sends these within the run instead of leaving them to the next one.
+    expect(result.results.slice(2).every((r) => r.status === 'failed' && r.error.retryable === true)).toBe(true);
     expect([...contactsByExternalId(rig.sandbox).keys()].sort()).toEqual(['mid-0', 'mid-1']);
 
-    // What the engine's next plan does: propose the un-acknowledged rows again.
+    // What the engine's re-send does: send the un-acknowledged rows again.
     rig.sandbox.setKnobs({ requestsPerWindow: 1_000 });
     const resend = items.filter((_, i) => result.results[i]?.status === 'failed');
     const second = await rig.apply('upsert', resend);
