@@ -55,8 +55,10 @@ export class ChangeSpool {
         }
       },
       release: () => {
+        if (released) return;
         released = true;
         rmSync(path, { force: true });
+        spoolFileReleased();
       },
     };
   }
@@ -64,6 +66,7 @@ export class ChangeSpool {
   private spill(): void {
     const path = join(spoolDirectory(), `changes-${process.pid}-${(spoolSequence += 1)}.jsonl`);
     this.file = { path, fd: openSync(path, 'wx', 0o600) };
+    liveFiles += 1;
     for (const change of this.held) this.pending += `${JSON.stringify(change)}\n`;
     this.held = [];
     this.flush();
@@ -77,17 +80,40 @@ export class ChangeSpool {
 
 let directory: string | null = null;
 let spoolSequence = 0;
+let liveFiles = 0;
+let cleanupAtExit = false;
 
-/** Where this process spools (null until a plan first spilled): lets tests see that nothing is left behind. */
+/** Where this process spools, while a spool file is alive (null otherwise). */
 export function spoolDirectoryPath(): string | null {
   return directory;
 }
 
-/** One private directory per process (mode 0700), removed with whatever is left in it at exit. */
+/** Spool files this process has created so far: lets tests see that a plan did go through one. */
+export function spoolFilesCreated(): number {
+  return spoolSequence;
+}
+
+/**
+ * One private directory (mode 0700) while spool files are alive, removed with the last one: a
+ * process that is killed leaves only the files it had not released. Whatever is left at a normal exit
+ * goes too.
+ */
 function spoolDirectory(): string {
   if (directory) return directory;
   directory = mkdtempSync(join(tmpdir(), 'ebb-plan-'));
-  const created = directory;
-  process.once('exit', () => rmSync(created, { recursive: true, force: true }));
-  return created;
+  if (!cleanupAtExit) {
+    cleanupAtExit = true;
+    process.once('exit', () => {
+      if (directory) rmSync(directory, { recursive: true, force: true });
+    });
+  }
+  return directory;
+}
+
+function spoolFileReleased(): void {
+  liveFiles -= 1;
+  if (liveFiles === 0 && directory) {
+    rmSync(directory, { recursive: true, force: true });
+    directory = null;
+  }
 }

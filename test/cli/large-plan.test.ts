@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANGES_IN_MEMORY, spoolDirectoryPath } from '../../src/engine/change-spool.ts';
+import { CHANGES_IN_MEMORY, spoolDirectoryPath, spoolFilesCreated } from '../../src/engine/change-spool.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
 import { projectRunner } from '../support/project-runner.ts';
 
@@ -19,13 +19,15 @@ const spooled = () => {
 describe('a plan larger than memory holds', () => {
   it('is shown, saved gzipped, applied from the file in full batches, and leaves no spool file behind', async () => {
     p = await createMemoryProject({ rows: ROWS });
+    const spoolsBefore = spoolFilesCreated();
     const saved = await cli(['plan', '--out', 'first.plan', '--max-changes', '2']);
     expect(saved.code, saved.err).toBe(0);
     expect(saved.out).toContain(`${ROWS} to create, 0 to update, 0 to delete`);
     expect(saved.out).toContain(`… and ${ROWS - 2} more change(s)`);
     expect([...readFileSync(p.project.path('first.plan')).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
-    expect(spoolDirectoryPath()).not.toBeNull(); // the changes did go through a spool file...
+    expect(spoolFilesCreated()).toBe(spoolsBefore + 1); // the changes did go through a spool file...
     expect(spooled()).toEqual([]); // ...removed once the command was done with the plan
+    expect(spoolDirectoryPath()).toBeNull(); // and its directory with it
 
     const applied = await cli(['apply', 'first.plan']);
     expect(applied.code, applied.err).toBe(0);

@@ -32,6 +32,20 @@ describe('ChangeSpool', () => {
     expect(spoolFiles()).toEqual(before);
   });
 
+  it('keeps the directory while another plan still spools there', async () => {
+    const spill = (from: number) => {
+      const spool = new ChangeSpool(1);
+      for (let i = from; i < from + 3; i += 1) spool.add(change(i));
+      return spool.finish();
+    };
+    const [first, second] = [spill(0), spill(10)];
+    first.release();
+    expect(spoolDirectoryPath()).not.toBeNull();
+    expect((await collectChanges(second)).map((c) => c.key)).toEqual(['k10', 'k11', 'k12']);
+    second.release();
+    expect(spoolDirectoryPath()).toBeNull();
+  });
+
   it('moves a larger plan to an owner-only file, reads it back exactly as often as asked, and removes it on release', async () => {
     const before = spoolFiles();
     const spool = new ChangeSpool(10);
@@ -50,6 +64,7 @@ describe('ChangeSpool', () => {
 
     set.release();
     expect(spoolFiles()).toEqual(before);
+    expect(spoolDirectoryPath()).toBeNull(); // the directory goes with the last live file
     await expect(collectChanges(set)).rejects.toThrow(/released; plan again/);
   });
 });
