@@ -15,11 +15,21 @@ import type { Plan } from '../core/plan.ts';
  * to a temporary name and renamed, so an interrupted save never leaves half a plan behind.
  */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.${process.pid}.partial`;
-  const file = createWriteStream(partial, { mode: 0o600 });
+  const cannotWrite = (error: unknown) => new PlanFileError(`cannot write the plan file ${path}: ${(error as Error).message}. Choose another path for --out`);
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(partial, 'w', 0o600);
+  } catch (error) {
+    throw cannotWrite(error);
+  }
+  const file = createWriteStream('', { fd });
   const total = plan.syncs.reduce((sum, s) => sum + s.changes.count, 0);
   const gzip = total > GZIP_ABOVE_CHANGES ? createGzip() : null;
+  // A write error (a full disk) surfaces through `finished` below, never as an unhandled 'error' event.
+  file.on('error', () => {});
+  gzip?.on('error', () => {});
   if (gzip) gzip.pipe(file);
   const sink: Writable = gzip ?? file;
   try {
@@ -42,7 +52,7 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   } catch (error) {
     file.destroy();
     rmSync(partial, { force: true });
-    throw error;
+    throw (error as { syscall?: string }).syscall ? cannotWrite(error) : error;
   }
 }
 

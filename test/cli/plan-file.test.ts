@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -77,6 +77,15 @@ describe('plan files', () => {
     expect(read.syncs.map((s) => s.changes.count)).toEqual([GZIP_ABOVE_CHANGES, 0, 7]);
     expect(await materialised(read)).toEqual(await materialised(plan));
     expect((await collectChanges(read.syncs[2]!.changes)).map((c) => c.key)).toEqual(creates('companies', 7).map((c) => c.key));
+  });
+
+  it('say where a plan file cannot be written, leaving nothing behind', async () => {
+    const notADirectory = join(dir, 'file');
+    writeFileSync(notADirectory, 'x');
+    await expect(writePlanFile(join(notADirectory, 'p.plan'), planOf(syncPlan('contacts', creates('contacts', 3))))).rejects.toThrow(
+      /cannot write the plan file .*file\/p\.plan: .*Choose another path for --out/,
+    );
+    expect(readdirSync(dir)).toEqual(['file']);
   });
 
   it('refuse other format versions, other files, damaged and cut-short files, saying what to do', async () => {
