@@ -63,35 +63,31 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
 export async function readPlanFile(path: string): Promise<Plan> {
   if (!existsSync(path)) throw new PlanFileError(`there is no plan file at ${path}. Save one with \`ebb plan --out FILE\`, or run \`ebb apply\` without a file to plan and apply`);
   let header: PlanHeader | undefined;
-  let line = 0;
-  // What each sync's lines hold, checked against its header: the executor trusts the totals.
-  const found: ChangeTotals[] = [];
+  // What each sync's section holds, checked against its header: the executor trusts the totals.
+  let found: ChangeTotals[] = [];
+  let sectionEnds: number[] = [];
+  let changeLines = 0;
   let sync = 0;
-  let left = 0;
   for await (const text of planLines(path)) {
-    line += 1;
-    if (line === 1) {
+    if (!header) {
       header = decodePlanHeader(text);
-      left = header.syncs[0]?.changeCount ?? 0;
-      found.push(emptyTotals());
+      found = header.syncs.map(() => emptyTotals());
+      let end = 0;
+      sectionEnds = header.syncs.map((s) => (end += s.changeCount));
       continue;
     }
-    const change = decodeChange(text, line);
-    while (left === 0 && sync < header!.syncs.length - 1) {
-      sync += 1;
-      left = header!.syncs[sync]!.changeCount;
-      found.push(emptyTotals());
-    }
-    found[sync]![change.action] += 1;
-    left -= 1;
+    const change = decodeChange(text, changeLines + 2);
+    while (sync < sectionEnds.length - 1 && changeLines >= sectionEnds[sync]!) sync += 1;
+    if (found[sync]) found[sync]![change.action] += 1;
+    changeLines += 1;
   }
-  header ??= decodePlanHeader(undefined);
-  const expected = header.syncs.reduce((sum, s) => sum + s.changeCount, 0);
-  if (line - 1 !== expected) {
-    throw new PlanFileError(`the plan file holds ${line - 1} change(s) where its header announces ${expected} (was it cut short or edited?). Re-run \`ebb plan --out FILE\``);
+  if (!header) throw new PlanFileError('the plan file is empty. Re-run `ebb plan --out FILE`');
+  const expected = sectionEnds.at(-1) ?? 0;
+  if (changeLines !== expected) {
+    throw new PlanFileError(`the plan file holds ${changeLines} change(s) where its header announces ${expected} (was it cut short or edited?). Re-run \`ebb plan --out FILE\``);
   }
   header.syncs.forEach((s, i) => {
-    const totals = found[i] ?? emptyTotals();
+    const totals = found[i]!;
     if (s.totals.create !== totals.create || s.totals.update !== totals.update || s.totals.delete !== totals.delete) {
       throw new PlanFileError(`the plan file's changes for "${s.sync}" do not match its totals (was it edited?). Re-run \`ebb plan --out FILE\``);
     }

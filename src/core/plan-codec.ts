@@ -30,10 +30,10 @@ export function encodeChange(change: Change): string {
 
 const RERUN = 'Re-run `ebb plan --out FILE`';
 
-export function decodePlanHeader(line: string | undefined): PlanHeader {
+export function decodePlanHeader(line: string): PlanHeader {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(line ?? '');
+    parsed = JSON.parse(line);
   } catch {
     throw new PlanFileError(`the plan file is not an Ebb plan (its first line is not JSON). ${RERUN}`);
   }

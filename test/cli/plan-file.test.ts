@@ -102,6 +102,7 @@ describe('plan files', () => {
     await expect(readPlanFile(dir)).rejects.toThrow(/cannot read the plan file .*EISDIR/);
     await expect(attempt('{"hello":1}')).rejects.toThrow(PlanFileError);
     await expect(attempt('not json')).rejects.toThrow(/not an Ebb plan/);
+    await expect(attempt('')).rejects.toThrow(/the plan file is empty/);
     await expect(attempt(Buffer.from([0x1f, 0x8b, 1, 2, 3]))).rejects.toThrow(/corrupt/);
     await expect(attempt(lines.slice(0, 3).join('\n'))).rejects.toThrow(/holds 2 change\(s\) where its header announces 3/);
     // The executor sizes its batches and phases by the totals, so they must match the lines.
