@@ -193,25 +193,27 @@ function keyDiagnostics(sync: ResolvedSync, summary: StageSummary): Diagnostic[]
 async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore, stagedRows: number): Promise<void> {
   const mirror = sync.mode === 'mirror';
   const spool = new ChangeSpool();
+  const totals = emptyTotals();
+  let ignoredUpdates = 0;
   try {
     for await (const batch of store.diff(sync.name, { includeDeletes: mirror, batchSize: 5000 })) {
       for (const change of batch) {
         // create-only never touches a record once created.
         if (change.action === 'update' && sync.mode === 'create') {
-          plan.ignored.update += 1;
+          ignoredUpdates += 1;
         } else {
           spool.add(change);
-          plan.totals[change.action] += 1;
+          totals[change.action] += 1;
         }
       }
     }
   } catch (error) {
-    spool.finish().release();
-    plan.totals = emptyTotals();
-    plan.ignored.update = 0;
+    spool.finish().release(); // a diff that failed half-way leaves no spool file behind
     throw error;
   }
   plan.changes = spool.finish();
+  plan.totals = totals;
+  plan.ignored.update = ignoredUpdates;
   // Records no longer in the model, derived rather than counted: another pass over a large join is costly.
   if (!mirror) plan.ignored.delete = plan.snapshotRows - (stagedRows - plan.totals.create);
   if (mirror) {
