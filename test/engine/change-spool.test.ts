@@ -20,25 +20,27 @@ const spoolFiles = () => {
   return dir ? readdirSync(dir).map((name) => join(dir, name)) : [];
 };
 
+const changesFrom = (from: number, count: number) => Array.from({ length: count }, (_, i) => change(from + i));
+
+/** The changes through a spool that keeps at most `inMemory` of them in memory. */
+function spooled(changes: Change[], inMemory: number) {
+  const spool = new ChangeSpool(inMemory);
+  for (const c of changes) spool.add(c);
+  return spool.finish();
+}
+
 describe('ChangeSpool', () => {
   it('keeps a small plan in memory, without touching the disk', async () => {
     const before = spoolFiles();
-    const spool = new ChangeSpool(10);
-    const changes = Array.from({ length: 10 }, (_, i) => change(i));
-    for (const c of changes) spool.add(c);
-    const set = spool.finish();
+    const changes = changesFrom(0, 10);
+    const set = spooled(changes, 10);
     expect(set.count).toBe(10);
     expect(await collectChanges(set)).toEqual(changes);
     expect(spoolFiles()).toEqual(before);
   });
 
   it('keeps the directory while another plan still spools there', async () => {
-    const spill = (from: number) => {
-      const spool = new ChangeSpool(1);
-      for (let i = from; i < from + 3; i += 1) spool.add(change(i));
-      return spool.finish();
-    };
-    const [first, second] = [spill(0), spill(10)];
+    const [first, second] = [spooled(changesFrom(0, 3), 1), spooled(changesFrom(10, 3), 1)];
     first.release();
     expect(spoolDirectoryPath()).not.toBeNull();
     expect((await collectChanges(second)).map((c) => c.key)).toEqual(['k10', 'k11', 'k12']);
@@ -48,10 +50,8 @@ describe('ChangeSpool', () => {
 
   it('moves a larger plan to an owner-only file, reads it back exactly as often as asked, and removes it on release', async () => {
     const before = spoolFiles();
-    const spool = new ChangeSpool(10);
-    const changes = Array.from({ length: 2_500 }, (_, i) => change(i));
-    for (const c of changes) spool.add(c);
-    const set = spool.finish();
+    const changes = changesFrom(0, 2_500);
+    const set = spooled(changes, 10);
     const [file, ...others] = spoolFiles().filter((f) => !before.includes(f));
     expect(others).toEqual([]);
     expect(statSync(file!).mode & 0o777).toBe(0o600);
