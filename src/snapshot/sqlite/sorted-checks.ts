@@ -1,0 +1,138 @@
+/**
+ * A sorted set of row checks (64-bit patterns held in JavaScript numbers) in 6.5 bytes a value, where a
+ * Float64Array and a directory over it take 9 to 10. Each check is split into 64 bits whose unsigned order is its
+ * numeric order; the top `bucketBits` pick a bucket of the directory and are not stored, the rest are
+ * (16 bits in `highRests`, 32 in `lows`). Checks are uniformly random, so buckets hold a handful of
+ * values each and a lookup is a short binary search within one.
+ */
+export class SortedChecks {
+  private readonly restMask: number;
+
+  /** Made by `SortedChecksBuilder.build`. */
+  constructor(
+    /** Each value's ordered high word without its bucket bits: at most 16 bits. */
+    private readonly highRests: Uint16Array,
+    private readonly lows: Uint32Array,
+    /** `starts[b]`: index of the first value in bucket b; `starts[buckets]` is the length. */
+    private readonly starts: Uint32Array,
+    /** 32 minus the bucket bits. */
+    private readonly shift: number,
+  ) {
+    this.restMask = (1 << shift) - 1;
+  }
+
+  get length(): number {
+    return this.starts[this.starts.length - 1]!;
+  }
+
+  /** Position of the first value equal to `check`, or -1. */
+  indexOf(check: number): number {
+    split(check);
+    const bucket = ordered.high >>> this.shift;
+    const target = (ordered.high & this.restMask) * 2 ** 32 + ordered.low;
+    const { highRests, lows } = this;
+    let low = this.starts[bucket]!;
+    let high = this.starts[bucket + 1]!;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (highRests[middle]! * 2 ** 32 + lows[middle]! < target) low = middle + 1;
+      else high = middle;
+    }
+    return low < this.starts[bucket + 1]! && highRests[low]! * 2 ** 32 + lows[low]! === target ? low : -1;
+  }
+
+  /** Every value with its position, in order. */
+  *entries(): Generator<[index: number, check: number]> {
+    const { starts, shift } = this;
+    for (let bucket = 0; bucket + 1 < starts.length; bucket += 1) {
+      for (let i = starts[bucket]!; i < starts[bucket + 1]!; i += 1) {
+        yield [i, join(((bucket << shift) | this.highRests[i]!) >>> 0, this.lows[i]!)];
+      }
+    }
+  }
+}
+
+/** Fills a `SortedChecks`, once, from values given in ascending order (as `ORDER BY row_check` returns them). */
+export class SortedChecksBuilder {
+  private readonly highRests: Uint16Array;
+  private readonly lows: Uint32Array;
+  /** Values per bucket while filling; prefix-summed into the starts by `build`. */
+  private readonly counts: Uint32Array;
+  private readonly shift: number;
+  private size = 0;
+  private lastBucket = 0;
+
+  constructor(private readonly capacity: number) {
+    const bucketBits = Math.min(MAX_BUCKET_BITS, Math.max(MIN_BUCKET_BITS, Math.ceil(Math.log2(capacity / VALUES_PER_BUCKET + 1))));
+    this.shift = 32 - bucketBits;
+    this.highRests = new Uint16Array(capacity);
+    this.lows = new Uint32Array(capacity);
+    this.counts = new Uint32Array(2 ** bucketBits + 1);
+  }
+
+  push(check: number): void {
+    if (this.size === this.capacity) throw new RangeError(`SortedChecks: more than the ${this.capacity} values announced`);
+    split(check);
+    const bucket = ordered.high >>> this.shift;
+    if (bucket < this.lastBucket) throw new RangeError('SortedChecks: values must be pushed in ascending order');
+    this.lastBucket = bucket;
+    this.highRests[this.size] = ordered.high & ((1 << this.shift) - 1);
+    this.lows[this.size] = ordered.low;
+    this.counts[bucket + 1]! += 1;
+    this.size += 1;
+  }
+
+  /** The set of the first `length` values pushed (all of them by default). */
+  build(length = this.size): SortedChecks {
+    const starts = this.counts;
+    for (let bucket = 1; bucket < starts.length; bucket += 1) starts[bucket]! += starts[bucket - 1]!;
+    // Values are in bucket order, so cutting the tail off is capping every start at `length`.
+    for (let bucket = 0; bucket < starts.length; bucket += 1) if (starts[bucket]! > length) starts[bucket] = length;
+    return new SortedChecks(this.highRests.subarray(0, length), this.lows.subarray(0, length), starts, this.shift);
+  }
+}
+
+/** Values per directory bucket on average: half a byte a value of directory, and a lookup's binary search takes three steps. */
+const VALUES_PER_BUCKET = 8;
+/** At least 16 bucket bits, so what is left of the high word fits a Uint16Array. */
+const MIN_BUCKET_BITS = 16;
+/** 64 MB of directory at most; past 128M values, buckets just hold more. */
+const MAX_BUCKET_BITS = 24;
+
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HIGH = LITTLE_ENDIAN ? 1 : 0;
+const LOW = LITTLE_ENDIAN ? 0 : 1;
+
+/** The last `split` result: hot paths call it per row, so it writes here rather than allocate a pair. */
+const ordered = { high: 0, low: 0 };
+
+/**
+ * A number's bits as two unsigned words whose order is the numbers' order (IEEE: flip the sign bit of
+ * positives, every bit of negatives). -0 is taken as +0, which it equals.
+ */
+function split(check: number): void {
+  bits[0] = check === 0 ? 0 : check;
+  const high = words[HIGH]!;
+  const low = words[LOW]!;
+  if (high >= 0x80000000) {
+    ordered.high = ~high >>> 0;
+    ordered.low = ~low >>> 0;
+  } else {
+    ordered.high = (high | 0x80000000) >>> 0;
+    ordered.low = low;
+  }
+}
+
+/** The number whose ordered words these are: `split` undone. */
+function join(high: number, low: number): number {
+  if (high >= 0x80000000) {
+    words[HIGH] = high & 0x7fffffff;
+    words[LOW] = low;
+  } else {
+    words[HIGH] = ~high >>> 0;
+    words[LOW] = ~low >>> 0;
+  }
+  return bits[0]!;
+}
