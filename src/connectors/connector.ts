@@ -88,8 +88,17 @@ export interface RemoteField {
   unique?: boolean;
 }
 
+/**
+ * Given to `applyBatch` by the engine, which paces a batch's first request. A batch that makes more
+ * requests (Intercom's one or two per record) awaits `beforeExtraCall()` before each of the others, so
+ * every request keeps to the account's rate budget, not only the first of each batch.
+ */
+export interface CallPacing {
+  beforeExtraCall(): Promise<void>;
+}
+
 export interface ConnectorSession {
-  applyBatch(batch: Batch): Promise<BatchResult>;
+  applyBatch(batch: Batch, pacing?: CallPacing): Promise<BatchResult>;
   /** Remote field list, for `ebb validate`. */
   describe?(object: string): Promise<RemoteField[]>;
   close(): Promise<void>;

@@ -97,11 +97,20 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
     const sendOne = async (planned: PlannedBatch) => {
       events({ type: 'batch-sent', sync: sync.name, operation: planned.batch.operation, size: planned.changes.length });
       try {
+        // Requests of the batch after its first, paced one by one (CallPacing); counted per attempt.
+        let pacedCalls = 0;
+        const pacing = {
+          beforeExtraCall: async () => {
+            pacedCalls += 1;
+            await ctx.pacer.takeSlot();
+          },
+        };
         const send = () => {
           // Another batch stopped the run while this one waited its turn in the pacer: don't send it.
           if (stopReason) throw new StoppedWhileQueued(stopReason);
           if (stopRequested()) throw new StoppedWhileQueued(new StopRequested());
-          return session.applyBatch(planned.batch);
+          pacedCalls = 0;
+          return session.applyBatch(planned.batch, pacing);
         };
         const response = await sendWithRetry(send, ctx.pacer, ctx.clock, ctx.retry, {
           onRetry: (reason, attempt, delayMs, error) => {
@@ -111,7 +120,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
           },
         });
         ctx.pacer.observe(response.rateLimit);
-        ctx.pacer.charge(response.calls);
+        ctx.pacer.charge(response.calls - 1 - pacedCalls);
         result.apiCalls += response.calls;
         // Rows held for a resend are neither delivered nor failed yet: the event counts them when they are.
         const settled = await commitResults(planned, response.results, commit, result, holdForResend);

@@ -35,10 +35,21 @@ export class AccountPacer {
   /** Runs `call` when the budget allows, after any pause a 429 imposed. */
   schedule<T>(call: () => Promise<T>): Promise<T> {
     return this.limiter.schedule(async () => {
-      const wait = this.pausedUntil - this.clock.now();
-      if (wait > 0) await this.clock.sleep(wait);
+      await this.takeSlot();
       return call();
     });
+  }
+
+  /**
+   * Waits for the slot of one more request inside a running batch (`CallPacing`). Not through the
+   * limiter's queue: the batch already holds one of its `maxConcurrent` places, so queueing there
+   * could deadlock. Slots come from the same clock as batch starts, so the two never crowd a window.
+   */
+  async takeSlot(): Promise<void> {
+    const now = this.clock.now();
+    const at = Math.max(now, this.pausedUntil);
+    this.pausedUntil = at + this.minTime();
+    if (at > now) await this.clock.sleep(at - now);
   }
 
   /** After a 429, nobody calls this account again until the stated delay has passed. */
@@ -47,12 +58,12 @@ export class AccountPacer {
   }
 
   /**
-   * A batch that took several calls (Intercom's one request per record, HubSpot's splitting of a
-   * rejected batch) spent several slots of the budget: push the next call back by the extra ones.
+   * A batch that took calls it did not pace (HubSpot's splitting of a rejected batch, a bulk job's
+   * steps) spent slots of the budget after the fact: push the next call back by that many.
    */
-  charge(calls: number): void {
-    if (calls <= 1) return;
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now()) + (calls - 1) * this.minTime();
+  charge(unpacedCalls: number): void {
+    if (unpacedCalls <= 0) return;
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now()) + unpacedCalls * this.minTime();
   }
 
   /** Slows down (never speeds up past the configured budget) when the destination reports a lower limit. */

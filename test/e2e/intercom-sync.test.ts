@@ -15,32 +15,28 @@ afterEach(async () => {
 
 const RETRY = { maxRateLimitedRetries: 5, maxTransientRetries: 2, baseDelayMs: 50, maxDelayMs: 200 };
 
-/**
- * Intercom has no batch endpoint: one batch is a search and a write per record, so a 429 can arrive
- * after some of a batch's records were written. Those are acknowledged; the rest come back retryable.
- */
-describe('intercom: a 429 in the middle of a batch', () => {
-  it('delivers every row within the same run: the rest of the batch is sent again after a backoff', async () => {
-    sandbox = await startIntercomSandbox();
-    project = createTestProject('ebb-intercom-');
-    await duckdbExec(project.path('warehouse.duckdb'), [
-      `create table customers as select 'cu-' || lpad(i::varchar, 4, '0') as id, 'user' || i || '@example.com' as email, 'Customer ' || i as name
-       from range(1, 41) t(i)`,
-    ]);
-    project.write(
-      'syncs/ebb.config.ts',
-      `import { defineConfig, env } from 'ebb';
+/** A project syncing `rows` customers from DuckDB to the sandbox's contacts, with these connection options. */
+async function openIntercomProject(sandbox: IntercomSandbox, rows: number, connection: Record<string, number>): Promise<EngineHarness> {
+  project = createTestProject('ebb-intercom-');
+  await duckdbExec(project.path('warehouse.duckdb'), [
+    `create table customers as select 'cu-' || lpad(i::varchar, 4, '0') as id, 'user' || i || '@example.com' as email, 'Customer ' || i as name
+     from range(1, ${rows + 1}) t(i)`,
+  ]);
+  const options = Object.entries(connection).map(([name, value]) => `, ${name}: ${value}`).join('');
+  project.write(
+    'syncs/ebb.config.ts',
+    `import { defineConfig, env } from 'ebb';
 export default defineConfig({
   connections: {
     warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
-    intercom: { kind: 'intercom', accessToken: env('INTERCOM_TOKEN'), baseUrl: ${JSON.stringify(sandbox.url)}, maxConcurrent: 4 },
+    intercom: { kind: 'intercom', accessToken: env('INTERCOM_TOKEN'), baseUrl: ${JSON.stringify(sandbox.url)}${options} },
   },
 });
 `,
-    );
-    project.write(
-      'syncs/contacts.sync.ts',
-      `import { defineSync } from 'ebb';
+  );
+  project.write(
+    'syncs/contacts.sync.ts',
+    `import { defineSync } from 'ebb';
 export default defineSync({
   source: { connection: 'warehouse', query: 'select id, email, name from customers' },
   key: 'id',
@@ -48,8 +44,18 @@ export default defineSync({
   mapping: { external_id: 'id', email: 'email', name: 'name' },
 });
 `,
-    );
-    engine = await openEngine(project.dir, { INTERCOM_TOKEN: sandbox.token });
+  );
+  return openEngine(project.dir, { INTERCOM_TOKEN: sandbox.token });
+}
+
+/**
+ * Intercom has no batch endpoint: one batch is a search and a write per record, so a 429 can arrive
+ * after some of a batch's records were written. Those are acknowledged; the rest come back retryable.
+ */
+describe('intercom: a 429 in the middle of a batch', () => {
+  it('delivers every row within the same run: the rest of the batch is sent again after a backoff', async () => {
+    sandbox = await startIntercomSandbox();
+    engine = await openIntercomProject(sandbox, 40, { maxConcurrent: 4 });
     // One batch of 40 records is 80 requests (a search and a create each): the 16th answers 429.
     sandbox.failNext(1, 429, 15);
 
@@ -63,4 +69,29 @@ export default defineSync({
     expect(Object.values(sandbox.stats().createsPerKey.contacts)).toEqual(Array(40).fill(1)); // none created twice
     expect((await engine.plan()).syncs[0]!.changes.count).toBe(0);
   });
+});
+
+/**
+ * Every request of a batch spends the rate budget, not only its first: a batch of 10 records is 20
+ * requests, and several batches run at once. A limit the connection states is never exceeded.
+ */
+describe('intercom: a known rate limit', () => {
+  it('paces every request of every batch under it: zero 429s, and no slower than the limit asks', async () => {
+    sandbox = await startIntercomSandbox({ requestsPer10s: 20 });
+    engine = await openIntercomProject(sandbox, 12, { requestsPer10s: 20, maxConcurrent: 4 });
+    const started = Date.now();
+
+    const result = (await engine.apply(await engine.plan(), { retry: RETRY })).syncs[0]!;
+
+    const elapsedMs = Date.now() - started;
+    const stats = sandbox.stats();
+    expect(result).toMatchObject({ status: 'succeeded', delivered: 12, failed: 0, rateLimited: 0 });
+    expect(stats.rateLimited).toBe(0);
+    // The attribute list once, then a search and a create per record.
+    expect(stats.byEndpoint).toEqual({ 'GET /data_attributes': 1, 'POST /contacts/search': 12, 'POST /contacts': 12 });
+    // 25 requests at 97% of 20 per 10 s: one every 516 ms, so the last one leaves 24 slots after the first.
+    expect(elapsedMs).toBeGreaterThanOrEqual(24 * 516 - 50);
+    expect(elapsedMs).toBeLessThan(24 * 516 + 4_000);
+    expect(Object.values(stats.createsPerKey.contacts)).toEqual(Array(12).fill(1));
+  }, 30_000);
 });

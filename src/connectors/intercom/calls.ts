@@ -1,4 +1,4 @@
-import type { RateLimitObservation } from '../connector.ts';
+import type { CallPacing, RateLimitObservation } from '../connector.ts';
 
 /** Intercom spreads its per-minute limit over 10 s windows; `X-RateLimit-Limit` is per window. */
 export const INTERCOM_WINDOW_MS = 10_000;
@@ -28,14 +28,17 @@ export function observeRateLimit(headers: HeaderBag | undefined): RateLimitObser
 
 /**
  * Counts the requests one applyBatch makes (every request, failed ones too: each one spends the
- * rate budget) and keeps the rate-limit headers of the latest response.
+ * rate budget), paces each one after the first with the engine's `CallPacing`, and keeps the
+ * rate-limit headers of the latest response.
  */
 export class CallTracker {
   calls = 0;
   rateLimit: RateLimitObservation | undefined;
 
+  constructor(private readonly pacing?: CallPacing) {}
+
   async send<T>(call: () => RawCall<T>): Promise<T> {
-    this.calls += 1;
+    await this.beforeCall();
     try {
       const { data, rawResponse } = await call().withRawResponse();
       this.observe(rawResponse.headers);
@@ -48,7 +51,7 @@ export class CallTracker {
 
   /** Paged endpoints (search) resolve to a page object that carries its raw response. */
   async sendPage<T>(call: () => Promise<{ data: T[]; rawResponse: { headers: HeaderBag } }>): Promise<T[]> {
-    this.calls += 1;
+    await this.beforeCall();
     try {
       const page = await call();
       this.observe(page.rawResponse.headers);
@@ -57,6 +60,13 @@ export class CallTracker {
       this.observe((error as { rawResponse?: { headers?: HeaderBag } } | null)?.rawResponse?.headers);
       throw error;
     }
+  }
+
+  /** Counted before waiting, so records starting together see that one of them already took the first call. */
+  private async beforeCall(): Promise<void> {
+    const extra = this.calls > 0;
+    this.calls += 1;
+    if (extra) await this.pacing?.beforeExtraCall();
   }
 
   private observe(headers: HeaderBag | undefined): void {

@@ -1,6 +1,6 @@
 import type { IntercomClient } from 'intercom-client';
 import { TerminalError } from '../../core/errors.ts';
-import type { Batch, BatchResult, ConnectorSession, RemoteField } from '../connector.ts';
+import type { Batch, BatchResult, CallPacing, ConnectorSession, RemoteField } from '../connector.ts';
 import { CallTracker } from './calls.ts';
 import { writeCompany } from './companies.ts';
 import { writeContact } from './contacts.ts';
@@ -14,7 +14,8 @@ import type { WriteContext } from './write-context.ts';
 
 /**
  * Applies batches as single-record requests (Intercom has no batch endpoint for contacts), at most
- * `maxConcurrent` in flight, with intercom-client's own retries off: the engine owns retries.
+ * `maxConcurrent` in flight, each after the first paced by the engine, with intercom-client's own
+ * retries off: the engine owns pacing and retries.
  */
 export class IntercomSession implements ConnectorSession {
   private readonly schemas: AttributeSchemas;
@@ -26,7 +27,7 @@ export class IntercomSession implements ConnectorSession {
     this.schemas = new AttributeSchemas(client);
   }
 
-  async applyBatch(batch: Batch): Promise<BatchResult> {
+  async applyBatch(batch: Batch, pacing?: CallPacing): Promise<BatchResult> {
     const spec = objectSpec(batch.object);
     if (batch.matchOn !== spec.matchOn) {
       throw new TerminalError(
@@ -37,7 +38,7 @@ export class IntercomSession implements ConnectorSession {
     if (batch.items.length === 0) return { results: [], calls: 0 };
     if (batch.operation !== 'delete') checkFieldNames(spec.object, batch.items);
 
-    const tracker = new CallTracker();
+    const tracker = new CallTracker(pacing);
     const ctx: WriteContext = { client: this.client, tracker, schema: await this.schema(spec.model, tracker), defaultRole: this.options.role };
     const write = spec.object === 'contacts' ? writeContact : writeCompany;
     const outcomes = await runRecords(batch.items, this.options.maxConcurrent, (item) => write(ctx, batch.operation, item));
