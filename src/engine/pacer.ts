@@ -28,8 +28,14 @@ export class AccountPacer {
     this.limiter = new Bottleneck({ maxConcurrent: budget.maxConcurrent, minTime: this.minTime() });
   }
 
+  /** Time between two calls: exact, so slots keep the target share even when it is a few ms. */
+  private spacing(): number {
+    return this.windowMs / (this.requests * TARGET_UTILISATION);
+  }
+
+  /** Bottleneck's spacing of batch starts (whole ms); every call's own slot comes from `takeSlot`. */
   private minTime(): number {
-    return Math.ceil(this.windowMs / (this.requests * TARGET_UTILISATION));
+    return Math.ceil(this.spacing());
   }
 
   /** Runs `call` when the budget allows, after any pause a 429 imposed. */
@@ -48,7 +54,7 @@ export class AccountPacer {
   async takeSlot(): Promise<void> {
     const now = this.clock.now();
     const at = Math.max(now, this.pausedUntil);
-    this.pausedUntil = at + this.minTime();
+    this.pausedUntil = at + this.spacing();
     if (at > now) await this.clock.sleep(at - now);
   }
 
@@ -63,7 +69,7 @@ export class AccountPacer {
    */
   charge(unpacedCalls: number): void {
     if (unpacedCalls <= 0) return;
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now()) + unpacedCalls * this.minTime();
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now()) + unpacedCalls * this.spacing();
   }
 
   /** Slows down (never speeds up past the configured budget) when the destination reports a lower limit. */

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['plan-bench.ts', 'hubspot-apply-bench.ts', 'salesforce-bench.ts'];
+const BENCHMARKS = ['plan-bench.ts', 'hubspot-apply-bench.ts', 'intercom-apply-bench.ts', 'salesforce-bench.ts'];
 
 for (const file of BENCHMARKS) {
   console.log(`\n━━ ${file}`);

@@ -1,52 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startIntercomSandbox, type IntercomSandbox } from '../../src/sandbox/intercom/index.ts';
-import { openEngine, type EngineHarness } from '../support/engine-project.ts';
-import { createTestProject, duckdbExec, type TestProject } from '../support/project.ts';
+import type { IntercomSandbox } from '../../src/sandbox/intercom/index.ts';
+import type { SandboxProject } from '../support/project-runner.ts';
+import { createIntercomProject } from '../support/intercom-project.ts';
 
-let project: TestProject | undefined;
-let sandbox: IntercomSandbox | undefined;
-let engine: EngineHarness | undefined;
+let p: SandboxProject<IntercomSandbox> | undefined;
 afterEach(async () => {
-  await engine?.close();
-  await sandbox?.close();
-  project?.cleanup();
-  engine = sandbox = project = undefined;
+  await p?.close();
+  p = undefined;
 });
 
 const RETRY = { maxRateLimitedRetries: 5, maxTransientRetries: 2, baseDelayMs: 50, maxDelayMs: 200 };
-
-/** A project syncing `rows` customers from DuckDB to the sandbox's contacts, with these connection options. */
-async function openIntercomProject(sandbox: IntercomSandbox, rows: number, connection: Record<string, number>): Promise<EngineHarness> {
-  project = createTestProject('ebb-intercom-');
-  await duckdbExec(project.path('warehouse.duckdb'), [
-    `create table customers as select 'cu-' || lpad(i::varchar, 4, '0') as id, 'user' || i || '@example.com' as email, 'Customer ' || i as name
-     from range(1, ${rows + 1}) t(i)`,
-  ]);
-  const options = Object.entries(connection).map(([name, value]) => `, ${name}: ${value}`).join('');
-  project.write(
-    'syncs/ebb.config.ts',
-    `import { defineConfig, env } from 'ebb';
-export default defineConfig({
-  connections: {
-    warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
-    intercom: { kind: 'intercom', accessToken: env('INTERCOM_TOKEN'), baseUrl: ${JSON.stringify(sandbox.url)}${options} },
-  },
-});
-`,
-  );
-  project.write(
-    'syncs/contacts.sync.ts',
-    `import { defineSync } from 'ebb';
-export default defineSync({
-  source: { connection: 'warehouse', query: 'select id, email, name from customers' },
-  key: 'id',
-  destination: { connection: 'intercom', object: 'contacts', matchOn: 'external_id' },
-  mapping: { external_id: 'id', email: 'email', name: 'name' },
-});
-`,
-  );
-  return openEngine(project.dir, { INTERCOM_TOKEN: sandbox.token });
-}
 
 /**
  * Intercom has no batch endpoint: one batch is a search and a write per record, so a 429 can arrive
@@ -54,9 +17,10 @@ export default defineSync({
  */
 describe('intercom: a 429 in the middle of a batch', () => {
   it('delivers every row within the same run: the rest of the batch is sent again after a backoff', async () => {
-    sandbox = await startIntercomSandbox();
-    engine = await openIntercomProject(sandbox, 40, { maxConcurrent: 4 });
-    // One batch of 40 records is 80 requests (a search and a create each): the 16th answers 429.
+    p = await createIntercomProject({ rows: 40, connection: { maxConcurrent: 4 } });
+    const { sandbox } = p;
+    const engine = await p.engine();
+    // 40 records are 80 requests (a search and a create each), in batches of 10: the 16th answers 429.
     sandbox.failNext(1, 429, 15);
 
     const result = (await engine.apply(await engine.plan(), { retry: RETRY })).syncs[0]!;
@@ -77,8 +41,9 @@ describe('intercom: a 429 in the middle of a batch', () => {
  */
 describe('intercom: a known rate limit', () => {
   it('paces every request of every batch under it: zero 429s, and no slower than the limit asks', async () => {
-    sandbox = await startIntercomSandbox({ requestsPer10s: 20 });
-    engine = await openIntercomProject(sandbox, 12, { requestsPer10s: 20, maxConcurrent: 4 });
+    p = await createIntercomProject({ rows: 12, connection: { requestsPer10s: 20, maxConcurrent: 4 }, sandbox: { requestsPer10s: 20 } });
+    const { sandbox } = p;
+    const engine = await p.engine();
     const started = Date.now();
 
     const result = (await engine.apply(await engine.plan(), { retry: RETRY })).syncs[0]!;
