@@ -14,6 +14,9 @@ import { ignoreEvents, type EventSink } from './events.ts';
 import { deleteGuardBlock } from './guards.ts';
 import { keyOf, missingColumns, payloadEncoder, rowChecker } from './mapping.ts';
 
+/** Changes per diff page. */
+const DIFF_PAGE = 1_000;
+
 export interface PlanDependencies {
   store: SnapshotStore;
   openSource(connection: string): Promise<SourceSession>;
@@ -196,7 +199,9 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
   const totals = emptyTotals();
   let ignoredUpdates = 0;
   try {
-    for await (const batch of store.diff(sync.name, { includeDeletes: mirror, batchSize: 5000 })) {
+    // Small pages: a page lives long enough to be promoted, and pages of 5,000 grew V8's old space
+    // by 60 MB before a full collection (100k changes at 10M rows).
+    for await (const batch of store.diff(sync.name, { includeDeletes: mirror, batchSize: DIFF_PAGE })) {
       for (const change of batch) {
         // create-only never touches a record once created.
         if (change.action === 'update' && sync.mode === 'create') {

@@ -117,4 +117,9 @@ export class SnapshotChecks {
   }
 }
 
-const CHECKS_PER_PAGE = 65_536;
+/**
+ * 4,096 numbers (32 KB) a page stay in V8's young generation and die there. Pages of 65,536 went to
+ * its large-object space, where 8M checks left about 50 MB of dead pages until a full collection;
+ * smaller pages also load faster (1.7 s against 2.0–2.6 s for 8M checks).
+ */
+const CHECKS_PER_PAGE = 4_096;
