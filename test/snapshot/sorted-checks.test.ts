@@ -26,6 +26,18 @@ describe('SortedChecks', () => {
     expect(checksOf(50_000, 'other').filter((v) => checks.indexOf(v) !== -1)).toEqual([]);
   });
 
+  it('finds a batch of checks as one lookup each would, and none at or above the bound', () => {
+    const held = checksOf(20_000, 'held').sort((a, b) => a - b);
+    const checks = build(held);
+    const probes = [...checksOf(1_000, 'held'), ...checksOf(1_000, 'other'), -0, 0];
+    const below = held[15_000]!;
+    const positions = new Int32Array(probes.length + 5).fill(7);
+    checks.indexOfAll(probes, probes.length, below, positions);
+    expect([...positions.subarray(0, probes.length)]).toEqual(probes.map((p) => (p < below ? checks.indexOf(p) : -1)));
+    expect(positions.subarray(0, probes.length).some((p) => p >= 0) && positions.subarray(0, probes.length).some((p) => p === -1)).toBe(true);
+    expect([...positions.subarray(probes.length)]).toEqual([7, 7, 7, 7, 7]); // only `count` positions written
+  });
+
   it('gives back exactly the values it was given, in order, with their positions', () => {
     const values = [...checksOf(10_000, 'x'), -1.5, 1.5, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MIN_VALUE].sort((a, b) => a - b);
     expect([...build(values).entries()]).toEqual(values.map((v, i) => [i, v]));

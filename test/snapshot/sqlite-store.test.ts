@@ -170,7 +170,10 @@ describe('SQLite snapshot store', () => {
       for (const pageSize of [1, 2, 3, 4, 100]) {
         const all = load(100, pageSize);
         expect([...all.unmatched()], `page size ${pageSize}`).toEqual([1, 2, 3, 4, 5, 6, 7]);
-        expect([all.match(1), all.match(2), all.match(4), all.match(7), all.match(8)]).toEqual(['unchanged', 'none', 'none', 'unchanged', 'none']);
+        const checks = [1, 2, 4, 7, 8];
+        const positions = new Int32Array(checks.length);
+        all.locate(checks, checks.length, positions);
+        expect([...positions].map((at) => all.matchAt(at))).toEqual(['unchanged', 'none', 'none', 'unchanged', 'none']);
         // Capped at 5 rows: the lowest five are 1, 2, 2, 2, 3, and checks from 4 up are not held.
         const capped = load(5, pageSize);
         expect(capped.heldBelow).toBe(4);

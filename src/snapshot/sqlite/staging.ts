@@ -85,6 +85,8 @@ class TableStager implements Stager {
   private rows = 0;
   private unchanged = 0;
   private nullKeys = 0;
+  /** Where each check of the current batch is held, reused from batch to batch. */
+  private positions = new Int32Array(0);
 
   constructor(
     private readonly client: Database.Database,
@@ -104,13 +106,16 @@ class TableStager implements Stager {
   skipUnchanged(keys: readonly (string | null)[], checks: ArrayLike<number>): number[] {
     this.assertOpen();
     const rest: number[] = [];
+    if (this.positions.length < keys.length) this.positions = new Int32Array(keys.length);
+    const positions = this.positions;
+    this.table.checks.locate(checks, keys.length, positions);
     for (let i = 0; i < keys.length; i += 1) {
       const key = keys[i]!;
       if (key === null) {
         this.nullKeys += 1;
         continue;
       }
-      const match = this.table.checks.match(checks[i]!);
+      const match = this.table.checks.matchAt(positions[i]!);
       if (match === 'none') {
         rest.push(i);
         continue;
