@@ -38,6 +38,30 @@ describe('row checks', () => {
     }
   });
 
+  it('hash a plain string with plainText exactly as with text, and refuse one JSON escapes, rewinding cleanly', () => {
+    const next = random(13);
+    const escaped = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+    const plain = new RowCheckHasher();
+    const reference = new RowCheckHasher();
+    let refused = 0;
+    for (let trial = 0; trial < 2_000; trial += 1) {
+      const before = randomText(next, 5); // odd and even lengths: the value starts on either half of a word
+      const value = randomText(next, 6);
+      const after = randomText(next, 3);
+      plain.begin().text(before).mark();
+      if (plain.plainText(value)) {
+        expect(escaped.test(value)).toBe(false);
+        expect(plain.text(after).end()).toBe(reference.begin().text(before + value + after).end());
+      } else {
+        refused += 1;
+        expect(escaped.test(value)).toBe(true);
+        expect(plain.rewind().text(`<${value}>`).end()).toBe(reference.begin().text(`${before}<${value}>`).end());
+      }
+    }
+    expect(refused).toBeGreaterThan(100);
+    expect(refused).toBeLessThan(1_900);
+  });
+
   it('are finite numbers: never NaN or ±Infinity, which SQLite could not store as a REAL', () => {
     const next = random(11);
     for (let trial = 0; trial < 20_000; trial += 1) {

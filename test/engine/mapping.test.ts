@@ -38,6 +38,8 @@ describe('rowChecker', () => {
     const check = rowChecker(mapping);
     const encode = payloadEncoder(mapping);
     const strings = ['plain', 'quote " inside', 'back\\slash', 'new\nline', '\u0001ctl', 'emoji 😀', 'lone \ud800 surrogate', 'line\u2028sep', '', 'odd'];
+    // An escaped character first, last, at an odd or an even position.
+    strings.push('"', 'a"', 'ab"', 'abc\\', '\u001fx', 'x\u2029', '漢字', 'é');
     const others = [null, undefined, 0, -1.5, 1e21, true, false, [1, 'two', { b: 1, a: 2 }], { y: [null], x: 'é' }];
     for (const value of [...strings, ...others]) {
       const row = { z: value, a: 'A', m: 42, n: { k2: value ?? null, k1: [value ?? null] } } as Row;
