@@ -77,7 +77,9 @@ function encodeValue(value: Value): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
   if (typeof value === 'object') return canonicalJson(value);
-  return JSON.stringify(value);
+  // What JSON.stringify gives for numbers and booleans, without its generic path (a fifth of the checker's time).
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  return value ? 'true' : 'false';
 }
 
 /** The row key as a string; null when the key column is null or missing. */

@@ -16,7 +16,7 @@ describe('payloadEncoder', () => {
   it('produces exactly canonicalJson of the mapped payload, whatever the values', () => {
     const encode = payloadEncoder(mapping);
     const strings = ['plain', 'quote " inside', 'back\\slash', 'new\nline', 'tab\t', '\u0001ctl', 'é accent', 'emoji 😀', 'lone \ud800 surrogate', 'line\u2028sep', ''];
-    const others = [null, 0, -1.5, 1e21, true, false, [1, 'two', { b: 1, a: 2 }], { y: [null], x: 'é' }];
+    const others = [null, 0, -1.5, 0.1, 1e-7, 1e21, 2 ** 53, true, false, [1, 'two', { b: 1, a: 2 }], { y: [null], x: 'é' }];
     for (const value of [...strings, ...others]) {
       const row: Row = { z: value, a: 'A', m: 42, n: { k2: value, k1: [value] }, extra: 'ignored' };
       const payload = { zeta: value, alpha: 'A', Mid: 42, nested: { k2: value, k1: [value] } };
@@ -40,7 +40,7 @@ describe('rowChecker', () => {
     const strings = ['plain', 'quote " inside', 'back\\slash', 'new\nline', '\u0001ctl', 'emoji 😀', 'lone \ud800 surrogate', 'line\u2028sep', '', 'odd'];
     // An escaped character first, last, at an odd or an even position.
     strings.push('"', 'a"', 'ab"', 'abc\\', '\u001fx', 'x\u2029', '漢字', 'é');
-    const others = [null, undefined, 0, -1.5, 1e21, true, false, [1, 'two', { b: 1, a: 2 }], { y: [null], x: 'é' }];
+    const others = [null, undefined, 0, -0, -1.5, 0.1, 1e-7, 1e21, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, true, false, [1, 'two', { b: 1, a: 2 }], { y: [null], x: 'é' }];
     for (const value of [...strings, ...others]) {
       const row = { z: value, a: 'A', m: 42, n: { k2: value ?? null, k1: [value ?? null] } } as Row;
       for (const key of ['k', 'key-2', '']) {
