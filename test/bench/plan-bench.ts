@@ -4,7 +4,7 @@
  * is its own: reading the model only, and planning it (read + map + fingerprint + stage + SQL diff).
  *
  *   npx tsx test/bench/plan-bench.ts [--rows 100000,1000000] [--order key|random] [--mode upsert|mirror] [--checks-in-memory N]
- *                                    [--batch N] [--duckdb-memory-limit SIZE]
+ *                                    [--batch N] [--duckdb-memory-limit SIZE] [--repeat N]
  *
  * `--order random` returns the model rows in no particular key order, as a join or aggregate would.
  * `--mode mirror` also looks for deleted records (0.5% of the snapshot's rows are gone from the model).
@@ -12,6 +12,8 @@
  * `--batch N` sets the rows per read batch (the default `readBatchSize`, 1,024, otherwise).
  * `--duckdb-memory-limit SIZE` (e.g. 64MB) bounds DuckDB's buffer pool, which otherwise keeps every block
  * of the file it read: the same `SET memory_limit` a project puts in the DuckDB connection's `init`.
+ * `--repeat N` (default 3) reads and plans N times, alternating, and prints the medians: on a shared
+ * machine one run of either can be a third off. Peak RSS is the largest of the N.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -116,6 +118,12 @@ function child(phase: string, dir: string, extra: string[] = []): { ms: number; 
   return JSON.parse(out.trim().split('\n').pop()!) as { ms: number; rows: number; changes?: number; maxRssMb: number };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const arg = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -130,6 +138,7 @@ async function main(): Promise<void> {
   const sizes = (arg('--rows') ?? '100000,1000000').split(',').map(Number);
   const order = arg('--order') ?? 'key';
   const checks = arg('--checks-in-memory');
+  const repeat = Number(arg('--repeat') ?? 3);
   console.log(
     `${MODE} sync; model rows in ${order} order; read batches of ${BATCH} rows; DuckDB memory_limit ${DUCKDB_MEMORY_LIMIT ?? "DuckDB's default (80% of RAM)"}` +
       `${checks === undefined ? '' : `; row checks of at most ${checks} snapshot rows in memory`}`,
@@ -140,11 +149,21 @@ async function main(): Promise<void> {
     try {
       await generate(dir, rows, order);
       const first = child('setup', dir);
-      const read = child('read', dir);
-      const plan = child('plan', dir, checks === undefined ? [] : ['--checks-in-memory', checks]);
+      const reads: ReturnType<typeof child>[] = [];
+      const plans: ReturnType<typeof child>[] = [];
+      for (let run = 0; run < repeat; run += 1) {
+        reads.push(child('read', dir));
+        plans.push(child('plan', dir, checks === undefined ? [] : ['--checks-in-memory', checks]));
+      }
+      const read = { ms: median(reads.map((r) => r.ms)), maxRssMb: Math.max(...reads.map((r) => r.maxRssMb)) };
+      const plan = { ms: median(plans.map((p) => p.ms)), maxRssMb: Math.max(...plans.map((p) => p.maxRssMb)), changes: plans[0]!.changes };
       console.log(
         `${String(rows).padEnd(10)} ${(read.ms / 1000).toFixed(2).padStart(6)}   ${(plan.ms / 1000).toFixed(2).padStart(6)}   ${(plan.ms / read.ms).toFixed(2).padStart(5)}   ${read.maxRssMb.toFixed(0).padStart(11)}   ${plan.maxRssMb.toFixed(0).padStart(11)}   ${plan.changes}`,
       );
+      if (repeat > 1) {
+        const seconds = (runs: { ms: number }[]) => runs.map((r) => (r.ms / 1000).toFixed(2)).join(', ');
+        console.log(`           runs: read ${seconds(reads)} s; plan ${seconds(plans)} s`);
+      }
       // Not a target, but what a first sync costs: a plan holds its changes, and here every row is one.
       console.log(`           first plan (empty snapshot, every row a create): ${(first.ms / 1000).toFixed(2)} s, peak RSS ${first.maxRssMb.toFixed(0)} MB`);
     } finally {
