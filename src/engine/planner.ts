@@ -40,7 +40,7 @@ export async function planSyncs(syncs: readonly ResolvedSync[], deps: PlanDepend
 
 /**
  * Reads the model, stages it keyed in SQLite, and diffs it against the snapshot there, so memory
- * stays flat however many rows the model has (bar 10–11 bytes a snapshot row for its row checks). Rows
+ * stays flat however many rows the model has (bar 7.5 bytes a snapshot row for its row checks, up to a cap). Rows
  * whose check proves them unchanged are not even staged; the changes stream into a spool.
  */
 export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Promise<SyncPlan> {

@@ -34,7 +34,7 @@ export class StagingTables {
   private readonly tables = new Map<string, StagingTable>();
   private created = 0;
 
-  /** `checksInMemory`: the most snapshot rows whose checks a staging holds (10–11 bytes each). */
+  /** `checksInMemory`: the most snapshot rows whose checks a staging holds (7.5 bytes each). */
   constructor(
     private readonly client: Database.Database,
     private readonly checksInMemory: number,
