@@ -78,6 +78,11 @@ export interface BatchResult {
   rateLimit?: RateLimitObservation;
   /** Destination API calls this batch took (bulk jobs take several). */
   calls: number;
+  /**
+   * Set when a 429 cut the batch off part-way, after some rows were delivered (so nothing was thrown):
+   * the delay the destination asked for. The engine waits it out before the next call and counts the 429.
+   */
+  rateLimitedMs?: number;
 }
 
 export interface RemoteField {

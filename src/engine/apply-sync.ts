@@ -121,6 +121,11 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         });
         ctx.pacer.observe(response.rateLimit);
         ctx.pacer.charge(response.calls - 1 - pacedCalls);
+        if (response.rateLimitedMs !== undefined) {
+          // A 429 cut the batch off after some rows went through: its rows come back retryable; wait first.
+          ctx.pacer.pause(response.rateLimitedMs);
+          result.rateLimited += 1;
+        }
         result.apiCalls += response.calls;
         // Rows held for a resend are neither delivered nor failed yet: the event counts them when they are.
         const settled = await commitResults(planned, response.results, commit, result, holdForResend);

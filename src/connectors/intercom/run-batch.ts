@@ -72,17 +72,19 @@ function decisiveError(errors: Error[]): Error {
  *   plan); upserts by external_id make that re-send safe. A re-send Intercom still refuses before
  *   writing anything fails whole and is thrown as usual, so the engine waits out its 429.
  */
-export function settle(outcomes: Outcome[]): ItemResult[] {
+export function settle(outcomes: Outcome[]): { results: ItemResult[]; rateLimitedMs?: number } {
   const callErrors = outcomes.flatMap((o) => (o.kind === 'call-failed' ? [o.error] : []));
-  if (callErrors.length === 0) return outcomes.map((o) => (o.kind === 'done' ? o.result : retryLater('not attempted')));
+  if (callErrors.length === 0) return { results: outcomes.map((o) => (o.kind === 'done' ? o.result : retryLater('not attempted'))) };
   const delivered = outcomes.some((o) => o.kind === 'done' && o.result.status === 'ok');
   const decisive = decisiveError(callErrors);
   if (!delivered) throw decisive;
-  return outcomes.map((o) => {
+  const results = outcomes.map((o) => {
     if (o.kind === 'done') return o.result;
     if (o.kind === 'call-failed') return retryLater(`not delivered: ${describeError(o.error)}`);
     return retryLater(`not attempted after another request of this batch failed: ${describeError(decisive)}`);
   });
+  // The engine waits out a 429 it is told of, even when the batch returns instead of throwing.
+  return decisive instanceof RateLimitedError ? { results, rateLimitedMs: decisive.retryAfterMs } : { results };
 }
 
 /** Retryable: the engine sends these again within the run (after a backoff), then leaves them to the next plan. */

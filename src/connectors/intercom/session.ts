@@ -42,8 +42,8 @@ export class IntercomSession implements ConnectorSession {
     const ctx: WriteContext = { client: this.client, tracker, schema: await this.schema(spec.model, tracker), defaultRole: this.options.role };
     const write = spec.object === 'contacts' ? writeContact : writeCompany;
     const outcomes = await runRecords(batch.items, this.options.maxConcurrent, (item) => write(ctx, batch.operation, item));
-    const results = settle(outcomes);
-    return { results, calls: tracker.calls, ...(tracker.rateLimit ? { rateLimit: tracker.rateLimit } : {}) };
+    const settled = settle(outcomes);
+    return { ...settled, calls: tracker.calls, ...(tracker.rateLimit ? { rateLimit: tracker.rateLimit } : {}) };
   }
 
   /** Standard attributes plus the workspace's custom ones (as `custom_attributes.<name>`), for `ebb validate`. */

@@ -60,6 +60,7 @@ describe('intercom connector: failures', () => {
     const result = await rig.apply('upsert', [contactItem('p-1'), contactItem('p-2'), contactItem('p-3')]);
 
     expect(statuses(result)).toEqual(['ok', RETRY_LATER, RETRY_LATER]);
+    expect(result.rateLimitedMs).toBeUndefined(); // a 500 asks for no wait: the engine's backoff applies
     const second = result.results[1];
     expect(second?.status === 'failed' && second.error.message).toMatch(/500/);
     expect([...contactsByExternalId(rig.sandbox).keys()]).toContain('p-1');

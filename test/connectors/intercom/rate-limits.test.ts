@@ -31,6 +31,9 @@ describe('intercom connector: 429s when a batch is many requests', () => {
     expect(statuses(result)).toEqual(['ok', 'ok', ...Array(8).fill(RETRY_LATER)]);
     expect(result.calls).toBe(6);
     expect(result.rateLimit).toEqual({ max: 5, remaining: 0, windowMs: 10_000 });
+    // The wait the 429 asked for (until the 1 s window resets), for the engine to honour before the re-send.
+    expect(result.rateLimitedMs).toBeGreaterThanOrEqual(0);
+    expect(result.rateLimitedMs).toBeLessThanOrEqual(2_000);
     const failed = result.results[2];
     expect(failed?.status === 'failed' && failed.error.message).toMatch(/429.*this one is sent again/s);
     // Retryable: the engine re-sends these within the run instead of leaving them to the next one.
