@@ -15,7 +15,8 @@ export class AccountPacer {
   private readonly limiter: Bottleneck;
   private requests: number;
   private windowMs: number;
-  private pausedUntil = 0;
+  /** When the next call may go: every call takes the slot after the last one taken, and a 429 pushes it back. */
+  private nextSlotAt = 0;
 
   constructor(
     readonly account: string,
@@ -53,14 +54,14 @@ export class AccountPacer {
    */
   async takeSlot(): Promise<void> {
     const now = this.clock.now();
-    const at = Math.max(now, this.pausedUntil);
-    this.pausedUntil = at + this.spacing();
+    const at = Math.max(now, this.nextSlotAt);
+    this.nextSlotAt = at + this.spacing();
     if (at > now) await this.clock.sleep(at - now);
   }
 
   /** After a 429, nobody calls this account again until the stated delay has passed. */
   pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+    this.nextSlotAt = Math.max(this.nextSlotAt, this.clock.now() + ms);
   }
 
   /**
@@ -69,7 +70,7 @@ export class AccountPacer {
    */
   charge(unpacedCalls: number): void {
     if (unpacedCalls <= 0) return;
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now()) + unpacedCalls * this.spacing();
+    this.nextSlotAt = Math.max(this.nextSlotAt, this.clock.now()) + unpacedCalls * this.spacing();
   }
 
   /** Slows down (never speeds up past the configured budget) when the destination reports a lower limit. */
