@@ -1,9 +1,9 @@
 /**
- * A sorted set of row checks (64-bit patterns held in JavaScript numbers) in 6.5 bytes a value, where a
- * Float64Array and a directory over it take 9 to 10. Each check is split into 64 bits whose unsigned order is its
- * numeric order; the top `bucketBits` pick a bucket of the directory and are not stored, the rest are
- * (16 bits in `highRests`, 32 in `lows`). Checks are uniformly random, so buckets hold a handful of
- * values each and a lookup is a short binary search within one.
+ * A sorted set of row checks (64-bit patterns held in JavaScript numbers) in 6.5 bytes a value, where
+ * a Float64Array and a directory over it take 9 to 10. Each check is turned into 64 bits whose unsigned
+ * order is its numeric order; the top bits pick a bucket of the directory and are not stored, the rest
+ * are (at most 16 bits in `highRests`, 32 in `lows`). Checks are uniformly random, so buckets hold a
+ * handful of values each and a lookup is a short binary search within one.
  */
 export class SortedChecks {
   private readonly restMask: number;
