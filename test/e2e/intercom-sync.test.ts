@@ -16,17 +16,21 @@ const RETRY = { maxRateLimitedRetries: 5, maxTransientRetries: 2, baseDelayMs: 5
  * after some of a batch's records were written. Those are acknowledged; the rest come back retryable.
  */
 describe('intercom: a 429 in the middle of a batch', () => {
-  it('delivers every row within the same run: the rest of the batch is sent again after a backoff', async () => {
-    // 1 s rate windows, so the wait the 429 asks for (until the window resets) is short.
-    p = await createIntercomProject({ rows: 40, connection: { maxConcurrent: 4 }, sandbox: { windowMs: 1_000 } });
+  it('delivers every row within the same run: the rest of the batch is sent again once the wait the 429 asked for is over', async () => {
+    // 3 s rate windows: the 429 asks to wait until the window resets, more than 2.5 s after it.
+    p = await createIntercomProject({ rows: 40, connection: { maxConcurrent: 4 }, sandbox: { windowMs: 3_000 } });
     const { sandbox } = p;
     const engine = await p.engine();
     // 40 records are 80 requests (a search and a create each), in batches of 10: the 16th answers 429.
     sandbox.failNext(1, 429, 15);
 
-    const result = (await engine.apply(await engine.plan(), { retry: RETRY })).syncs[0]!;
+    const plan = await engine.plan();
+    const started = Date.now();
+    const result = (await engine.apply(plan, { retry: RETRY })).syncs[0]!;
 
     expect(sandbox.stats().injectedFailures).toBe(1);
+    // The re-send waited for the window, not only the backoff (at most 200 ms here): the run could not be shorter.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
     // The 429 is counted, though the batch came back rather than failed whole.
     expect(result).toMatchObject({ status: 'succeeded', delivered: 40, failed: 0, rateLimited: 1 });
     const resent = engine.events.filter((e) => e.type === 'retry-scheduled' && e.reason === 'rows');
