@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Change } from '../core/change.ts';
 import { changeList, type ChangeSet } from '../core/change-set.ts';
+import { spoolDirectoryPrefix, sweepAbandonedSpools } from './spool-sweep.ts';
 
 /** Changes a spool keeps in memory before it moves them all to a file. */
 export const CHANGES_IN_MEMORY = 5_000;
@@ -12,7 +13,7 @@ export const CHANGES_IN_MEMORY = 5_000;
  * Collects a plan's changes as the diff streams them. A few thousand stay in memory; past that they
  * all go to a temporary file, one JSON line each, so a plan of millions of creates (a first sync)
  * costs disk, not memory. The file is owner-only (it holds payloads) and removed on `release()`,
- * or when the process exits.
+ * or when the process exits, or, if it was killed, by the next process that spools.
  */
 export class ChangeSpool {
   private held: Change[] = [];
@@ -94,13 +95,13 @@ export function spoolFilesCreated(): number {
 }
 
 /**
- * One private directory (mode 0700) while spool files are alive, removed with the last one: a
- * process that is killed leaves only the files it had not released. Whatever is left at a normal exit
- * goes too.
+ * One private directory (mode 0700) while spool files are alive, removed with the last one. Whatever
+ * is left at a normal exit goes too; what a killed process left is removed by the next one to spool.
  */
 function spoolDirectory(): string {
   if (directory) return directory;
-  directory = mkdtempSync(join(tmpdir(), 'ebb-plan-'));
+  sweepAbandonedSpools(tmpdir());
+  directory = mkdtempSync(join(tmpdir(), spoolDirectoryPrefix()));
   if (!cleanupAtExit) {
     cleanupAtExit = true;
     process.once('exit', () => {

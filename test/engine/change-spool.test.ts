@@ -1,9 +1,12 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/core/change.ts';
 import { collectChanges } from '../../src/core/change-set.ts';
 import { ChangeSpool, spoolDirectoryPath } from '../../src/engine/change-spool.ts';
+import { spoolDirectoryPrefix } from '../../src/engine/spool-sweep.ts';
 
 const change = (i: number): Change => ({
   action: i % 3 === 0 ? 'update' : 'create',
@@ -66,5 +69,30 @@ describe('ChangeSpool', () => {
     expect(spoolFiles()).toEqual(before);
     expect(spoolDirectoryPath()).toBeNull(); // the directory goes with the last live file
     await expect(collectChanges(set)).rejects.toThrow(/released; plan again/);
+  });
+
+  it('removes, when it next spools, what a killed process of this host left; not what a live one or another host holds', async () => {
+    expect(spoolDirectoryPath()).toBeNull(); // a new spool directory is made, so the sweep runs
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited by now
+    const ours = spoolDirectoryPrefix().replace(`-${process.pid}-`, '-');
+    const leftover = (pid: number, prefix = ours) => {
+      const dir = join(tmpdir(), `${prefix}${pid}-test${Math.random().toString(36).slice(2, 8)}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, `changes-${pid}-1.jsonl`), '{}\n');
+      return dir;
+    };
+    const killed = leftover(dead);
+    const live = leftover(process.ppid);
+    const otherHost = leftover(dead, 'ebb-plan-some-other-host-');
+    try {
+      const set = spooled(changesFrom(0, 20), 5);
+      expect(basename(spoolDirectoryPath()!).startsWith(spoolDirectoryPrefix())).toBe(true);
+      expect(existsSync(killed)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+      expect(existsSync(otherHost)).toBe(true);
+      set.release();
+    } finally {
+      for (const dir of [killed, live, otherHost]) rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
