@@ -4,4 +4,12 @@ process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
 const { register } = await import('tsx/esm/api');
 register();
 const { runCli } = await import('../src/cli/main.ts');
+// Ctrl-C or SIGTERM in a command that does not handle them itself (plan, apply): leave through
+// process.exit, so exit handlers still run (a plan's spool file, gigabytes for a large first sync, is
+// removed). `schedule` and `run` add their own listener for a graceful stop, and this one stands aside.
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  process.on(signal, () => {
+    if (process.listenerCount(signal) === 1) process.exit(code);
+  });
+}
 process.exit(await runCli(process.argv.slice(2)));

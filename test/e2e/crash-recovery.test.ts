@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/project.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
+import { spoolDirectoryPrefix } from '../../src/engine/spool-sweep.ts';
 
 let p: MemoryProject;
 afterEach(async () => p?.close());
@@ -50,4 +53,24 @@ describe('a process killed with SIGKILL in the middle of apply', () => {
     const check = ebb(['plan', '--detailed-exitcode'], p.project.dir);
     expect(await check.exited, check.output()).toBe(0);
   });
+});
+
+describe('a plan stopped with Ctrl-C', () => {
+  it('exits 130 and takes its spool file with it', async () => {
+    p = await createMemoryProject({ rows: 400_000 });
+    const plan = ebb(['plan'], p.project.dir);
+    // This process's prefix, with the child's pid: the directory the child spools a first sync into.
+    const childPrefix = spoolDirectoryPrefix().replace(`-${process.pid}-`, `-${plan.child.pid}-`);
+    const spoolDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith(childPrefix));
+    let exitCode: number | null | undefined;
+    void plan.exited.then((code) => (exitCode = code));
+    const deadline = Date.now() + 60_000;
+    while (spoolDirs().length === 0 && exitCode === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(spoolDirs(), `the plan ended before it spooled: ${plan.output()}`).toHaveLength(1);
+
+    plan.child.kill('SIGINT');
+
+    expect(await plan.exited).toBe(130);
+    expect(spoolDirs()).toEqual([]);
+  }, 90_000);
 });
