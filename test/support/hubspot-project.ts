@@ -1,6 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../src/sandbox/hubspot/index.ts';
-import { projectRunner, type SandboxProject } from './project-runner.ts';
+import { sandboxProject, type SandboxProject } from './project-runner.ts';
 import { createTestProject, duckdbExec, type TestProject } from './project.ts';
 
 export const HUBSPOT_TOKEN = 'pat-na1-e2e-test-token';
@@ -75,21 +75,10 @@ export default defineSync({
   );
 
   const env = { HUBSPOT_TOKEN };
-  const runner = projectRunner(project.dir, env);
   return {
-    project,
-    sandbox,
-    env,
-    sql: (...statements) => duckdbExec(warehouse, statements),
-    cli: runner.cli,
-    engine: runner.engine,
+    ...sandboxProject(project, sandbox, env, warehouse),
     contacts: () => new Map(sandbox.records('contacts').map((record) => [record.properties['email'] ?? '', mappedProperties(record.properties)])),
     model: () => readModel(warehouse),
-    async close() {
-      await runner.closeEngines();
-      await sandbox.close();
-      project.cleanup();
-    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { startIntercomSandbox, type IntercomSandbox, type IntercomSandboxOptions } from '../../src/sandbox/intercom/index.ts';
-import { projectRunner, type SandboxProject } from './project-runner.ts';
+import { sandboxProject, type SandboxProject } from './project-runner.ts';
 import { createTestProject, duckdbExec } from './project.ts';
 
 export interface IntercomProjectOptions {
@@ -47,19 +47,5 @@ export default defineSync({
 });
 `,
   );
-  const env = { INTERCOM_TOKEN: sandbox.token };
-  const runner = projectRunner(project.dir, env);
-  return {
-    project,
-    sandbox,
-    env,
-    sql: (...statements) => duckdbExec(warehouse, statements),
-    cli: runner.cli,
-    engine: runner.engine,
-    async close() {
-      await runner.closeEngines();
-      await sandbox.close();
-      project.cleanup();
-    },
-  };
+  return sandboxProject(project, sandbox, { INTERCOM_TOKEN: sandbox.token }, warehouse);
 }

@@ -1,7 +1,7 @@
 import { runCli } from '../../src/cli/main.ts';
 import { captureIo } from './capture-io.ts';
 import { openEngine, type EngineHarness } from './engine-project.ts';
-import type { TestProject } from './project.ts';
+import { duckdbExec, type TestProject } from './project.ts';
 
 export interface CliRun {
   code: number;
@@ -48,4 +48,30 @@ export interface SandboxProject<Sandbox> {
   /** The engine driven directly (events, retry policy); closed with the project. */
   engine(): Promise<EngineHarness>;
   close(): Promise<void>;
+}
+
+/**
+ * The SandboxProject of `project`, whose warehouse is the DuckDB file `warehouse`: `close` closes the
+ * engines it opened and the sandbox, and removes the project.
+ */
+export function sandboxProject<Sandbox extends { close(): Promise<void> }>(
+  project: TestProject,
+  sandbox: Sandbox,
+  env: NodeJS.ProcessEnv,
+  warehouse: string,
+): SandboxProject<Sandbox> {
+  const runner = projectRunner(project.dir, env);
+  return {
+    project,
+    sandbox,
+    env,
+    sql: (...statements) => duckdbExec(warehouse, statements),
+    cli: runner.cli,
+    engine: runner.engine,
+    async close() {
+      await runner.closeEngines();
+      await sandbox.close();
+      project.cleanup();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Row } from '../../src/core/values.ts';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../src/sandbox/salesforce/index.ts';
-import { projectRunner, type SandboxProject } from './project-runner.ts';
+import { sandboxProject, type SandboxProject } from './project-runner.ts';
 import { createTestProject, duckdbExec, type TestProject } from './project.ts';
 
 export const SALESFORCE_TOKEN = 'sf-e2e-session-token';
@@ -98,21 +98,10 @@ export default defineSync({
   );
 
   const env = { SALESFORCE_ACCESS_TOKEN: SALESFORCE_TOKEN };
-  const runner = projectRunner(project.dir, env);
   return {
-    project,
-    sandbox,
-    env,
-    sql: (...statements) => duckdbExec(warehouse, statements),
-    cli: runner.cli,
-    engine: runner.engine,
+    ...sandboxProject(project, sandbox, env, warehouse),
     accounts: () => new Map([...sandbox.recordsBy('Account', 'External_Id__c')].map(([key, record]) => [key, mappedFields(record)])),
     model: () => readModel(warehouse),
-    async close() {
-      await runner.closeEngines();
-      await sandbox.close();
-      project.cleanup();
-    },
   };
 }
 
