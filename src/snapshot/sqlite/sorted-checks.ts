@@ -27,20 +27,10 @@ export class SortedChecks {
     return this.starts[this.starts.length - 1]!;
   }
 
-  /**
-   * Position of the first value equal to `check`, or -1. Called once per model row, so `split` is
-   * written out here with local words, and the search compares whole words rather than build numbers.
-   */
+  /** Position of the first value equal to `check`, or -1. The search compares words, not rebuilt numbers. */
   indexOf(check: number): number {
-    bits[0] = check === 0 ? 0 : check;
-    let high = words[HIGH]!;
-    let low = words[LOW]!;
-    if (high >= 0x80000000) {
-      high = ~high >>> 0;
-      low = ~low >>> 0;
-    } else {
-      high = (high | 0x80000000) >>> 0;
-    }
+    const high = orderedHigh(check);
+    const low = orderedLow(high);
     const bucket = high >>> this.shift;
     const rest = high & this.restMask;
     const { highRests, lows } = this;
@@ -65,11 +55,7 @@ export class SortedChecks {
    */
   indexOfAll(checks: ArrayLike<number>, count: number, below: number, positions: Int32Array): void {
     const { starts, highRests, lows, shift } = this;
-    for (let i = 0; i < count; i += 1) {
-      bits[0] = checks[i]!;
-      const high = words[HIGH]!;
-      positions[i] = starts[(high >= 0x80000000 ? ~high >>> 0 : (high | 0x80000000) >>> 0) >>> shift]!;
-    }
+    for (let i = 0; i < count; i += 1) positions[i] = starts[orderedHigh(checks[i]!) >>> shift]!;
     let touched = 0;
     for (let i = 0; i < count; i += 1) touched ^= highRests[positions[i]!]! ^ lows[positions[i]!]!;
     this.touched = touched; // kept, so the loads cannot be optimised away
@@ -110,12 +96,12 @@ export class SortedChecksBuilder {
 
   push(check: number): void {
     if (this.size === this.capacity) throw new RangeError(`SortedChecks: more than the ${this.capacity} values announced`);
-    split(check);
-    const bucket = ordered.high >>> this.shift;
+    const high = orderedHigh(check);
+    const bucket = high >>> this.shift;
     if (bucket < this.lastBucket) throw new RangeError('SortedChecks: values must be pushed in ascending order');
     this.lastBucket = bucket;
-    this.highRests[this.size] = ordered.high & ((1 << this.shift) - 1);
-    this.lows[this.size] = ordered.low;
+    this.highRests[this.size] = high & ((1 << this.shift) - 1);
+    this.lows[this.size] = orderedLow(high);
     this.counts[bucket + 1]! += 1;
     this.size += 1;
   }
@@ -143,27 +129,25 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const HIGH = LITTLE_ENDIAN ? 1 : 0;
 const LOW = LITTLE_ENDIAN ? 0 : 1;
 
-/** The last `split` result: hot paths call it per row, so it writes here rather than allocate a pair. */
-const ordered = { high: 0, low: 0 };
-
 /**
  * A number's bits as two unsigned words whose order is the numbers' order (IEEE: flip the sign bit of
- * positives, every bit of negatives). -0 is taken as +0, which it equals.
+ * positives, every bit of negatives). -0 is taken as +0, which it equals. `orderedHigh` loads the number
+ * into `bits`, and `orderedLow` reads its low word from there: call them in that order, with nothing
+ * in between. Two functions returning words rather than one returning a pair: this runs per row.
  */
-function split(check: number): void {
+function orderedHigh(check: number): number {
   bits[0] = check === 0 ? 0 : check;
   const high = words[HIGH]!;
-  const low = words[LOW]!;
-  if (high >= 0x80000000) {
-    ordered.high = ~high >>> 0;
-    ordered.low = ~low >>> 0;
-  } else {
-    ordered.high = (high | 0x80000000) >>> 0;
-    ordered.low = low;
-  }
+  return high >= 0x80000000 ? ~high >>> 0 : (high | 0x80000000) >>> 0;
 }
 
-/** The number whose ordered words these are: `split` undone. */
+/** The low ordered word of the number `orderedHigh` just loaded, given its ordered high word. */
+function orderedLow(orderedHighWord: number): number {
+  const low = words[LOW]!;
+  return orderedHighWord >= 0x80000000 ? low : ~low >>> 0;
+}
+
+/** The number whose ordered words these are: `orderedHigh` and `orderedLow` undone. */
 function join(high: number, low: number): number {
   if (high >= 0x80000000) {
     words[HIGH] = high & 0x7fffffff;
