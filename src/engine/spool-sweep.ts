@@ -7,8 +7,8 @@ import { join } from 'node:path';
  * the owner is still alive. A plan stopped by Ctrl-C, SIGTERM or SIGKILL never runs its clean-up, and
  * its spool file can hold gigabytes (a first sync of millions of rows).
  */
-export function spoolDirectoryPrefix(): string {
-  return `ebb-plan-${hostTag()}-${process.pid}-`;
+export function spoolDirectoryPrefix(pid = process.pid): string {
+  return `${hostPrefix()}${pid}-`;
 }
 
 /**
@@ -16,26 +16,24 @@ export function spoolDirectoryPrefix(): string {
  * of this host: a pid means nothing on another machine sharing the directory. A live owner, or one
  * of another user (EPERM), keeps its directory; one that cannot be removed is left as it is.
  */
-export function sweepAbandonedSpools(parent: string): string[] {
-  const pattern = new RegExp(`^ebb-plan-${escapeRegExp(hostTag())}-(\\d+)-`);
-  const removed: string[] = [];
+export function sweepAbandonedSpools(parent: string): void {
+  const prefix = hostPrefix();
   let entries: string[];
   try {
     entries = readdirSync(parent);
   } catch {
-    return removed;
+    return;
   }
   for (const entry of entries) {
-    const pid = Number(pattern.exec(entry)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    if (!entry.startsWith(prefix)) continue;
+    const pid = Number(entry.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
     try {
       rmSync(join(parent, entry), { recursive: true, force: true });
-      removed.push(entry);
     } catch {
       // Not ours to remove (another user's directory): leave it.
     }
   }
-  return removed;
 }
 
 function isAlive(pid: number): boolean {
@@ -47,11 +45,7 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The host name as it may appear in a file name. */
-function hostTag(): string {
-  return hostname().replace(/[^A-Za-z0-9.]/g, '_') || 'host';
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `ebb-plan-<host>-`, the host name made safe for a file name (and free of `-`, which ends it). */
+function hostPrefix(): string {
+  return `ebb-plan-${hostname().replace(/[^A-Za-z0-9.]/g, '_') || 'host'}-`;
 }

@@ -59,8 +59,8 @@ describe('a plan stopped with Ctrl-C', () => {
   it('exits 130 and takes its spool file with it', async () => {
     p = await createMemoryProject({ rows: 400_000 });
     const plan = ebb(['plan'], p.project.dir);
-    // This process's prefix, with the child's pid: the directory the child spools a first sync into.
-    const childPrefix = spoolDirectoryPrefix().replace(`-${process.pid}-`, `-${plan.child.pid}-`);
+    // The directory the child spools a first sync into.
+    const childPrefix = spoolDirectoryPrefix(plan.child.pid);
     const spoolDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith(childPrefix));
     let exitCode: number | null | undefined;
     void plan.exited.then((code) => (exitCode = code));

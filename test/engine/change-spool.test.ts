@@ -74,16 +74,15 @@ describe('ChangeSpool', () => {
   it('removes, when it next spools, what a killed process of this host left; not what a live one or another host holds', async () => {
     expect(spoolDirectoryPath()).toBeNull(); // a new spool directory is made, so the sweep runs
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // exited by now
-    const ours = spoolDirectoryPrefix().replace(`-${process.pid}-`, '-');
-    const leftover = (pid: number, prefix = ours) => {
-      const dir = join(tmpdir(), `${prefix}${pid}-test${Math.random().toString(36).slice(2, 8)}`);
+    const leftover = (pid: number, prefix = spoolDirectoryPrefix(pid)) => {
+      const dir = join(tmpdir(), `${prefix}test${Math.random().toString(36).slice(2, 8)}`);
       mkdirSync(dir);
       writeFileSync(join(dir, `changes-${pid}-1.jsonl`), '{}\n');
       return dir;
     };
     const killed = leftover(dead);
     const live = leftover(process.ppid);
-    const otherHost = leftover(dead, 'ebb-plan-some-other-host-');
+    const otherHost = leftover(dead, `ebb-plan-some_other_host-${dead}-`);
     try {
       const set = spooled(changesFrom(0, 20), 5);
       expect(basename(spoolDirectoryPath()!).startsWith(spoolDirectoryPrefix())).toBe(true);
