@@ -69,8 +69,9 @@ function decisiveError(errors: Error[]): Error {
  * - if some records were written, throwing would discard their acknowledgement. Those are returned ok
  *   and the rest as failed with code RETRY_LATER, retryable, and the reason. The engine re-sends them
  *   within the run after a backoff (and, if they still fail, leaves them un-committed for the next
- *   plan); upserts by external_id make that re-send safe. A re-send Intercom still refuses before
- *   writing anything fails whole and is thrown as usual, so the engine waits out its 429.
+ *   plan); upserts by external_id make that re-send safe. When a 429 cut the batch off, its delay
+ *   comes back as `rateLimitedMs`, so the engine waits it out before the re-send. A re-send Intercom
+ *   still refuses before writing anything fails whole and is thrown as usual.
  */
 export function settle(outcomes: Outcome[]): { results: ItemResult[]; rateLimitedMs?: number } {
   const callErrors = outcomes.flatMap((o) => (o.kind === 'call-failed' ? [o.error] : []));

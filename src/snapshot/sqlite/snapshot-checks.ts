@@ -57,8 +57,9 @@ export class SnapshotChecks {
       let equalRun = 0;
       while (loaded < read) {
         const want = Math.min(pageSize, read - loaded);
-        const part = page.all(sync, loaded === 0 ? -Number.MAX_VALUE : last, want + (loaded === 0 ? 0 : equalRun)) as number[];
+        // A later page starts at the last value, so it gives the equal ones already read again: skip them.
         const skip = loaded === 0 ? 0 : equalRun;
+        const part = page.all(sync, loaded === 0 ? -Number.MAX_VALUE : last, want + skip) as number[];
         for (let j = skip; j < part.length; j += 1) {
           const value = part[j]!;
           builder.push(value);
