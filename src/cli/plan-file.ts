@@ -92,12 +92,8 @@ export async function readPlanFile(path: string): Promise<Plan> {
       throw new PlanFileError(`the plan file's changes for "${s.sync}" do not match its totals (was it edited?). Re-run \`ebb plan --out FILE\``);
     }
   });
-  let firstLine = 2;
-  const syncs = header.syncs.map(({ changeCount, ...syncPlan }) => {
-    const changes = fileChangeSet(path, firstLine, changeCount);
-    firstLine += changeCount;
-    return { ...syncPlan, changes };
-  });
+  // Line 1 is the header; a sync's section ends where the header's counts say.
+  const syncs = header.syncs.map(({ changeCount, ...syncPlan }, i) => ({ ...syncPlan, changes: fileChangeSet(path, 2 + sectionEnds[i]! - changeCount, changeCount) }));
   return { ...header, syncs };
 }
 
