@@ -105,4 +105,27 @@ describe('HubSpot rejecting the whole batch for a few bad rows (400, no 207)', (
     const replan = await engine.plan();
     expect((await collectChanges(replan.syncs[0]!.changes)).map((c) => c.key).sort()).toEqual(['not-an-email', 'user23@example.com', 'user61@example.com']);
   });
+
+  it('paces every isolating call under the rate limit: zero 429s, and no faster than the limit', async () => {
+    // 2 requests per rolling 2 s, which the connection declares as 10 per 10 s: the engine spaces calls
+    // ~1 s apart. Isolating one bad row among 40 takes about a dozen calls; sent back to back, the third
+    // would be refused.
+    p = await createHubspotProject({ rows: 40, requestsPer10s: 10, sandbox: { requestsPer10s: 2, windowMs: 2_000, knobs: { rowErrors: 'wholeBatch' } } });
+    await p.sql(`update customers set lifecycle_stage = 'vip' where email = 'user23@example.com'`);
+    const engine = await p.engine();
+    const started = Date.now();
+    const result = await engine.apply(await engine.plan());
+    const elapsedMs = Date.now() - started;
+
+    expect(result.syncs[0]).toMatchObject({ status: 'partial', delivered: 39, failed: 1, rateLimited: 0 });
+    const stats = p.sandbox.stats();
+    expect(stats.rateLimited.TEN_SECONDLY_ROLLING).toBe(0);
+    const calls = stats.batchSizes[UPSERT] ?? [];
+    expect(calls.length).toBeGreaterThanOrEqual(8);
+    expect(result.syncs[0]!.apiCalls).toBe(calls.length);
+    // One slot per call after the first, at 97% of 1 per second.
+    expect(elapsedMs).toBeGreaterThanOrEqual((calls.length - 1) * 1_000);
+    expect(p.contacts().size).toBe(39);
+    expect(p.contacts().has('user23@example.com')).toBe(false);
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import type { ItemResult } from '../connector.ts';
+import type { CallPacing, ItemResult } from '../connector.ts';
 import { asApiException, classifyHubspotFailure, errorBodyOf, isRowLevelRejection, rowErrorFromHubspot, type HubspotErrorBody } from './errors.ts';
 import type { PreparedInput } from './prepared.ts';
 
@@ -13,13 +13,16 @@ export interface BatchProgress {
   /** Headers of the last response, for the rate-limit observation. */
   lastHeaders?: Record<string, string>;
   outcomes: Map<number, ItemResult>;
+  /** From the engine: every call after the batch's first waits for its own slot under the rate limit. */
+  pacing?: CallPacing;
 }
 
 /**
  * Sends inputs in one call; when HubSpot rejects the whole batch for row-level reasons (400 validation,
  * 409 conflict), isolates the bad rows so the good ones are still delivered: rows using a property that
  * does not exist are failed at once (every row using it would fail), otherwise the batch is split in
- * halves, recursively, down to single rows whose rejection is their own row error. Every call counts.
+ * halves, recursively, down to single rows whose rejection is their own row error. Every call counts,
+ * and every call after the batch's first is paced, so isolating stays under the account's limit.
  * Whole-call failures (429, 5xx, auth) are thrown as typed errors.
  */
 export async function sendIsolatingRejections<T>(
@@ -29,6 +32,7 @@ export async function sendIsolatingRejections<T>(
   progress: BatchProgress,
 ): Promise<void> {
   if (inputs.length === 0) return;
+  if (progress.calls > 0) await progress.pacing?.beforeExtraCall();
   progress.calls++;
   let response: CallResponse<T>;
   try {

@@ -1,6 +1,6 @@
 import type { Client } from '@hubspot/api-client';
 import { EbbError, TerminalError, TransientError } from '../../core/errors.ts';
-import type { Batch, BatchResult, ConnectorSession, ItemResult, RemoteField } from '../connector.ts';
+import type { Batch, BatchResult, CallPacing, ConnectorSession, ItemResult, RemoteField } from '../connector.ts';
 import { describeObject } from './describe.ts';
 import { classifyHubspotFailure } from './errors.ts';
 import type { BatchProgress } from './isolate.ts';
@@ -17,12 +17,12 @@ export class HubspotSession implements ConnectorSession {
     private readonly options: HubspotOptions,
   ) {}
 
-  async applyBatch(batch: Batch): Promise<BatchResult> {
+  async applyBatch(batch: Batch, pacing?: CallPacing): Promise<BatchResult> {
     assertHubspotObject(batch.object);
     if (batch.items.length > HUBSPOT_MAX_BATCH) {
       throw new TerminalError(`hubspot: a batch of ${batch.items.length} exceeds HubSpot's ${HUBSPOT_MAX_BATCH} inputs per call`, { code: 'BATCH_TOO_LARGE' });
     }
-    const progress: BatchProgress = { calls: 0, outcomes: new Map() };
+    const progress: BatchProgress = { calls: 0, outcomes: new Map(), pacing };
     if (batch.items.length > 0) {
       try {
         await OPERATIONS[batch.operation]({ client: this.client, batch, progress, timed: (call) => this.timed(call) });
