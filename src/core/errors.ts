@@ -72,6 +72,17 @@ export class SourceError extends EbbError {
   }
 }
 
+/**
+ * Ebb's own files could not be written or read: the snapshot, SQLite's temporary files, a plan's spool
+ * (a full disk, a read-only file, an I/O error). Nothing more can be recorded, so the work stops; only
+ * someone freeing space or fixing the file helps, so it is not retried.
+ */
+export class LocalStorageError extends EbbError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super(options?.code ?? 'LOCAL_STORAGE', message, options);
+  }
+}
+
 /** A per-row failure returned by a connector: the row is recorded, not committed, and re-proposed. */
 export interface RowError {
   /** Stable code, e.g. the destination's own (`INVALID_EMAIL`, `REQUIRED_FIELD_MISSING`) or ours. */
