@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import { chmodSync, closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { emptyTotals, type Change, type ChangeTotals } from '../core/change.ts';
 import type { ChangeSet } from '../core/change-set.ts';
@@ -16,7 +15,10 @@ import type { Plan } from '../core/plan.ts';
  */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   const partial = `${path}.${process.pid}.partial`;
-  const cannotWrite = (error: unknown) => new PlanFileError(`cannot write the plan file ${path}: ${(error as Error).message}. Choose another path for --out`);
+  const cannotWrite = (error: unknown) => {
+    const full = ['ENOSPC', 'EDQUOT'].includes((error as { code?: string }).code ?? '');
+    return new PlanFileError(`cannot write the plan file ${path}: ${(error as Error).message}. ${full ? 'Free space on its disk, or choose' : 'Choose'} another path for --out`);
+  };
   let fd: number;
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -26,27 +28,24 @@ export async function writePlanFile(path: string, plan: Plan): Promise<void> {
   }
   const file = createWriteStream('', { fd });
   const total = plan.syncs.reduce((sum, s) => sum + s.changes.count, 0);
-  const gzip = total > GZIP_ABOVE_CHANGES ? createGzip() : null;
-  // A write error (a full disk) surfaces through `finished` below, never as an unhandled 'error' event.
-  file.on('error', () => {});
-  gzip?.on('error', () => {});
-  if (gzip) gzip.pipe(file);
-  const sink: Writable = gzip ?? file;
-  try {
+  // The lines in chunks of 64 KB. `pipeline` keeps to the file's pace and, when a write fails (a full
+  // disk), rejects and closes every stream: a bare 'drain' wait would hang on gzip for ever.
+  async function* chunks(): AsyncGenerator<string> {
     let chunk = `${encodePlanHeader(plan)}\n`;
-    const flush = async () => {
-      if (!sink.write(chunk)) await once(sink, 'drain');
-      chunk = '';
-    };
     for (const syncPlan of plan.syncs) {
       for await (const change of syncPlan.changes) {
         chunk += `${encodeChange(change)}\n`;
-        if (chunk.length >= 1 << 16) await flush();
+        if (chunk.length >= 1 << 16) {
+          yield chunk;
+          chunk = '';
+        }
       }
     }
-    await flush();
-    sink.end();
-    await finished(file);
+    yield chunk;
+  }
+  try {
+    if (total > GZIP_ABOVE_CHANGES) await pipeline(chunks(), createGzip(), file);
+    else await pipeline(chunks(), file);
     chmodSync(partial, 0o600); // umask may have narrowed the mode, never widened it; make it exact
     renameSync(partial, path);
   } catch (error) {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Change } from '../core/change.ts';
 import { changeList, type ChangeSet } from '../core/change-set.ts';
+import { LocalStorageError } from '../core/errors.ts';
 import { spoolDirectoryPrefix, sweepAbandonedSpools } from './spool-sweep.ts';
 
 /** Changes a spool keeps in memory before it moves them all to a file. */
@@ -64,18 +65,48 @@ export class ChangeSpool {
     };
   }
 
+  /** Drops the changes, writing nothing more: for a plan that failed, perhaps because the disk is full. */
+  discard(): void {
+    this.held = [];
+    this.pending = '';
+    if (!this.file) return;
+    closeSync(this.file.fd);
+    rmSync(this.file.path, { force: true });
+    this.file = null;
+    spoolFileReleased();
+  }
+
   private spill(): void {
-    const path = join(spoolDirectory(), `changes-${process.pid}-${(spoolSequence += 1)}.jsonl`);
-    this.file = { path, fd: openSync(path, 'wx', 0o600) };
-    liveFiles += 1;
+    onDiskFailure(() => {
+      const path = join(spoolDirectory(), `changes-${process.pid}-${(spoolSequence += 1)}.jsonl`);
+      this.file = { path, fd: openSync(path, 'wx', 0o600) };
+      liveFiles += 1;
+    });
     for (const change of this.held) this.pending += `${JSON.stringify(change)}\n`;
     this.held = [];
     this.flush();
   }
 
   private flush(): void {
-    if (this.pending.length > 0) writeSync(this.file!.fd, this.pending);
+    if (this.pending.length > 0) onDiskFailure(() => writeSync(this.file!.fd, this.pending));
     this.pending = '';
+  }
+}
+
+/**
+ * Runs a file operation of the spool; a failure of the file system (ENOSPC, EACCES...) becomes a
+ * LocalStorageError that says where the spool is and what to do.
+ */
+function onDiskFailure(work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('E')) throw error;
+    throw new LocalStorageError(
+      `could not write the plan's changes to ${directory ?? tmpdir()} (${(error as Error).message}). A plan keeps its changes on disk past ${CHANGES_IN_MEMORY.toLocaleString('en-US')}: free space there, or point TMPDIR at a larger disk, then plan again`,
+      { cause: error },
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { emptyTotals } from '../core/change.ts';
 import { changeList } from '../core/change-set.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
-import { describeError } from '../core/errors.ts';
+import { LocalStorageError, describeError } from '../core/errors.ts';
 import { fingerprintOf } from '../core/fingerprint.ts';
 import { PLAN_FORMAT_VERSION, type Plan, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
@@ -84,10 +84,13 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
       code: (error as { code?: string }).code ?? 'PLAN_FAILED',
       sync: sync.name,
       file: sync.file,
-      message: `could not read the model from "${sync.source.connection}": ${describeError(error)}`,
+      // A full disk or a broken snapshot is no failure of the warehouse: that message names its own files.
+      message: error instanceof LocalStorageError ? error.message : `could not read the model from "${sync.source.connection}": ${describeError(error)}`,
     });
   } finally {
-    await deps.store.dropStaging(sync.name);
+    // After a failure (a full disk, say) the drop may fail too. The staging tables are temporary: they
+    // go with the store's connection, and the first failure is the one to report.
+    await deps.store.dropStaging(sync.name).catch(() => undefined);
   }
   events({ type: 'plan-finished', sync: sync.name, totals: plan.totals, modelRows: plan.modelRows, errored: plan.errored });
   return plan;
@@ -214,7 +217,7 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
       }
     }
   } catch (error) {
-    spool.finish().release(); // a diff that failed half-way leaves no spool file behind
+    spool.discard(); // a diff that failed half-way (perhaps on a full disk) leaves no spool file behind
     throw error;
   }
   plan.changes = spool.finish();
