@@ -51,13 +51,28 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
     return true;
   };
 
+  // Set once the snapshot fails to record a commit (a full disk, say): from then on nothing is sent,
+  // since nothing more could be recorded, and what was delivered but not recorded is counted.
+  let recordingFailure: Error | null = null;
+  let unrecorded = 0;
   const commit = (batch: Omit<CommitBatch, 'expectedSerial' | 'sync' | 'runId' | 'lineage' | 'definitionHash'>): Promise<void> => {
     // Commits are chained so each one expects exactly the serial the previous one produced.
-    commits = commits.then(async () => {
-      serial = await store.commitBatch({ ...batch, sync: sync.name, runId: ctx.runId, lineage: plan.base.lineage, expectedSerial: serial, definitionHash: sync.definitionHash });
-      await store.refreshLock(sync.name, ctx.holder, ctx.lockTtlMs);
+    const attempt = commits.then(async () => {
+      let committed = false;
+      try {
+        if (recordingFailure) throw recordingFailure;
+        serial = await store.commitBatch({ ...batch, sync: sync.name, runId: ctx.runId, lineage: plan.base.lineage, expectedSerial: serial, definitionHash: sync.definitionHash });
+        committed = true;
+        await store.refreshLock(sync.name, ctx.holder, ctx.lockTtlMs);
+      } catch (error) {
+        if (error instanceof StalePlanError) throw error;
+        recordingFailure ??= error instanceof Error ? error : new Error(String(error));
+        if (!committed) unrecorded += batch.delivered.length + batch.deleted.length;
+        throw recordingFailure;
+      }
     });
-    return commits;
+    commits = attempt.catch(() => undefined); // the next commit waits for this one, whatever came of it
+    return attempt;
   };
 
   const session = await ctx.definition.open(ctx.options, { rootDir: ctx.rootDir, sleep: ctx.clock.sleep });
@@ -88,10 +103,18 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       }
     };
 
+    /** Rows the run will not send: recorded as failed with the reason, unless nothing can be recorded. */
+    const recordNotSent = async (changes: readonly Change[], failed: FailedRow[]) => {
+      if (recordingFailure) {
+        unsent += changes.length; // still pending in the snapshot, as they were
+        return;
+      }
+      result.failed += changes.length;
+      await commit({ delivered: [], deleted: [], failed });
+    };
     const recordUnsent = async (planned: PlannedBatch, reason: Error) => {
       const error: RowError = { code: 'NOT_ATTEMPTED', message: `not sent: the run stopped early (${describeError(reason)})` };
-      result.failed += planned.changes.length;
-      await commit({ delivered: [], deleted: [], failed: planned.changes.map((c) => failedRow(c, error)) });
+      await recordNotSent(planned.changes, planned.changes.map((c) => failedRow(c, error)));
     };
 
     const sendOne = async (planned: PlannedBatch) => {
@@ -140,13 +163,16 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
           stopReason = error;
           throw error;
         }
+        if (recordingFailure !== null && error === recordingFailure) {
+          stopReason ??= recordingFailure; // the batch went out and its results are counted; only recording failed
+          return;
+        }
         const reason = error instanceof Error ? error : new Error(String(error));
         // Auth, quota and exhausted retries stop the sync: nothing else would get through either.
         stopReason ??= reason;
         result.apiCalls += callsMadeBy(error) ?? 1; // a connector that knows says how many calls the failed batch made
         const rowError: RowError = { code: (reason as { code?: string }).code ?? 'FAILED', message: describeError(reason) };
-        result.failed += planned.changes.length;
-        await commit({ delivered: [], deleted: [], failed: planned.changes.map((c) => failedRow(c, rowError)) });
+        await recordNotSent(planned.changes, planned.changes.map((c) => failedRow(c, rowError)));
       }
     };
 
@@ -161,8 +187,10 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       while (resends.length > 0) {
         const held = resends.splice(0);
         if (stopReason || stopRequested()) {
-          result.failed += held.length;
-          await commit({ delivered: [], deleted: [], failed: held.map((h) => failedRow(h.change, h.error)) });
+          await recordNotSent(
+            held.map((h) => h.change),
+            held.map((h) => failedRow(h.change, h.error)),
+          );
           continue;
         }
         resendRounds += 1;
@@ -186,7 +214,11 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
   }
 
   if (unsent > 0) result.unsent = unsent;
-  if (stopReason) {
+  if (unrecorded > 0) result.unrecorded = unrecorded;
+  if (recordingFailure) {
+    result.status = result.delivered > 0 ? 'partial' : 'failed';
+    result.message = recordingFailureMessage(recordingFailure, { unrecorded, unsent, mode: plan.mode, matchOn: sync.destination.matchOn });
+  } else if (stopReason) {
     result.status = result.delivered > 0 ? 'partial' : 'failed';
     result.message = stopMessage(stopReason);
   } else if (unsent > 0) {
@@ -250,6 +282,20 @@ class StoppedWhileQueued extends Error {
 
 function failedRow(change: Change, error: RowError): FailedRow {
   return { key: change.key, action: change.action, error };
+}
+
+/** What stopped, what reached the destination unrecorded, and whether sending it again is safe. */
+function recordingFailureMessage(error: Error, run: { unrecorded: number; unsent: number; mode: SyncPlan['mode']; matchOn: string }): string {
+  const parts = [`stopped: ${error.message.replace(/\.\s*$/, '')}`];
+  if (run.unrecorded > 0) {
+    const resend =
+      run.mode === 'create'
+        ? 'in create mode the destination may then hold them twice'
+        : `they are matched on "${run.matchOn}", so sending them again updates the same records`;
+    parts.push(`${run.unrecorded} row(s) reached the destination but are not recorded: the next plan proposes them again, and ${resend}`);
+  }
+  if (run.unsent > 0) parts.push(`${run.unsent} change(s) were not sent and stay pending`);
+  return `${parts.join('. ')}.`;
 }
 
 function stopMessage(error: Error): string {

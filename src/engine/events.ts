@@ -27,8 +27,16 @@ export interface SyncApplyResult {
   apiCalls: number;
   rateLimited: number;
   message: string | null;
-  /** Changes not sent because a stop was requested; they stay pending (not failed). */
+  /**
+   * Changes not sent because a stop was requested, or because the snapshot could no longer record
+   * anything; they stay pending (not failed).
+   */
   unsent?: number;
+  /**
+   * Rows the destination accepted that the snapshot could not record (its disk full, say). Still
+   * pending: the next plan proposes them again.
+   */
+  unrecorded?: number;
 }
 
 export type EventSink = (event: EngineEvent) => void;

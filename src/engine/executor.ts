@@ -54,6 +54,12 @@ export interface ApplyResult {
 
 export const DEFAULT_LOCK_TTL_MS = 120_000;
 
+/** `result`, no longer a success, with `problem` added to its message. */
+function withProblem(result: SyncApplyResult, problem: string): SyncApplyResult {
+  const status = result.status === 'succeeded' || result.status === 'skipped' ? (result.delivered > 0 ? 'partial' : 'failed') : result.status;
+  return { ...result, status, message: result.message ? `${result.message} Also, ${problem}.` : `${problem[0]!.toUpperCase()}${problem.slice(1)}.` };
+}
+
 /** Applies exactly the plan, sync by sync, in the order the plan lists them (dependency order). */
 export async function applyPlan(plan: Plan, deps: ApplyDependencies, options: ApplyOptions): Promise<ApplyResult> {
   assertPlanFormat(plan, deps.toolVersion);
@@ -96,6 +102,7 @@ async function applySyncPlan(
 
   const startedAt = new Date(deps.clock.now()).toISOString();
   let result: SyncApplyResult;
+  let lockProblem: string | null = null;
   try {
     assertSyncPlanFresh(syncPlan, sync, await deps.store.readState(syncPlan.sync));
     const current = sync!;
@@ -122,13 +129,21 @@ async function applySyncPlan(
     } catch (error) {
       result = { sync: current.name, runId, status: 'failed', planned: syncPlan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
     }
-    await deps.store.finishRun({ id: runId, finishedAt: new Date(deps.clock.now()).toISOString(), status: result.status === 'skipped' ? 'succeeded' : result.status, planned: result.planned, delivered: result.delivered, failed: result.failed, apiCalls: result.apiCalls, rateLimited: result.rateLimited, message: result.message });
+    try {
+      await deps.store.finishRun({ id: runId, finishedAt: new Date(deps.clock.now()).toISOString(), status: result.status === 'skipped' ? 'succeeded' : result.status, planned: result.planned, delivered: result.delivered, failed: result.failed, apiCalls: result.apiCalls, rateLimited: result.rateLimited, message: result.message });
+    } catch (error) {
+      // What was delivered stands (its commits went through); the history lacks this run, so say so.
+      result = withProblem(result, `the run's result could not be recorded in the history (${describeError(error)})`);
+    }
   } catch (error) {
     if (!(error instanceof EbbError)) throw error;
     result = { sync: syncPlan.sync, runId, status: 'failed', planned: syncPlan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
   } finally {
-    await deps.store.releaseLock(syncPlan.sync, holder);
+    await deps.store.releaseLock(syncPlan.sync, holder).catch((error: unknown) => {
+      lockProblem = `the sync's lock could not be released (${describeError(error)}); it frees itself within ${Math.ceil(lockTtlMs / 1000)} s`;
+    });
   }
+  if (lockProblem !== null) result = withProblem(result, lockProblem);
   deps.events({ type: 'apply-finished', sync: syncPlan.sync, runId, result });
   return result;
 }

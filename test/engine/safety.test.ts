@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { LocalStorageError } from '../../src/core/errors.ts';
 import { captureIo } from '../support/capture-io.ts';
 import { openEngine, type EngineHarness } from '../support/engine-project.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
@@ -72,6 +73,30 @@ describe('one apply per sync at a time', () => {
     expect(second.out).toMatch(/another apply of "contacts" is running .* Wait for it to finish/);
     expect((await first).syncs[0]).toMatchObject({ status: 'succeeded', delivered: 200 });
     expect(Object.values(p.sandbox.stats().createsPerKey).every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('history that cannot be written', () => {
+  it('keeps the run’s result when its record or the lock release fails, and says so', async () => {
+    p = await createMemoryProject({ rows: 150 });
+    const engine = await openEngine(p.project.dir);
+    engines.push(engine);
+    // The snapshot's own disk filling up after the last commit: only the history writes fail.
+    const full = () => Promise.reject(new LocalStorageError('could not record the run’s result: the disk is full (SQLITE_FULL)'));
+    const { finishRun, releaseLock } = engine.store;
+    engine.store.finishRun = full;
+    engine.store.releaseLock = full;
+    const result = (await engine.apply(await engine.plan())).syncs[0]!;
+    engine.store.finishRun = finishRun;
+    engine.store.releaseLock = releaseLock;
+    // Every row was delivered and committed; that stands, but it is not a silent success.
+    expect(result).toMatchObject({ status: 'partial', delivered: 150, failed: 0, apiCalls: 2 });
+    expect(result.message).toBe(
+      "The run's result could not be recorded in the history (could not record the run’s result: the disk is full (SQLITE_FULL)). " +
+        "Also, the sync's lock could not be released (could not record the run’s result: the disk is full (SQLITE_FULL)); it frees itself within 120 s.",
+    );
+    expect(p.destination().size).toBe(150);
+    expect((await cli(['plan', '--detailed-exitcode'])).code).toBe(0);
   });
 });
 
