@@ -50,6 +50,7 @@ describe('asStorageFailure', () => {
     expect(error).toBeInstanceOf(LocalStorageError);
     expect(error.message).toContain("could not take the sync's lock: the file is read-only");
     expect(error.message).toContain('Make the snapshot file and its directory writable by this user, then run again');
+    expect(error.message).not.toContain('free on its disk'); // room is not the problem
   });
 
   it('a file system error from creating the directory (ENOSPC) is one too; other errors pass through unchanged', () => {

@@ -33,8 +33,9 @@ export function asStorageFailure(error: unknown, path: string, doing: string, te
   const failure = STORAGE_FAILURES.find(([prefix]) => code.startsWith(prefix));
   if (failure === undefined) return error;
   const [, problem, remedy] = failure;
+  const space = remedy === null; // a full disk: say how much room is left where
   const where = [
-    path === ':memory:' ? 'The snapshot is in memory' : `The snapshot is ${resolve(path)}${freeSpace(dirname(resolve(path)))}`,
+    path === ':memory:' ? 'The snapshot is in memory' : `The snapshot is ${resolve(path)}${space ? freeSpace(dirname(resolve(path))) : ''}`,
     ...(temporaryFiles ? ["the plan's staging is in SQLite's temporary files, in $SQLITE_TMPDIR, else $TMPDIR, else /var/tmp"] : []),
   ].join('; ');
   const freeUp = temporaryFiles ? 'Free space there, or point TMPDIR at a larger disk, and run again' : 'Free space on that disk and run again';
