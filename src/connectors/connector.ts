@@ -95,9 +95,9 @@ export interface RemoteField {
 
 /**
  * Given to `applyBatch` by the engine, which paces a batch's first request. A batch that makes more
- * requests (Intercom's one or two per record, HubSpot's halving of a rejected batch) awaits
- * `beforeExtraCall()` before each of the others, so every request keeps to the account's rate budget,
- * not only the first of each batch.
+ * requests (Intercom's one or two per record, HubSpot's halving of a rejected batch, Zendesk's job
+ * polls) awaits `beforeExtraCall()` before each of the others, so every request keeps to the
+ * account's rate budget, not only the first of each batch.
  */
 export interface CallPacing {
   beforeExtraCall(): Promise<void>;

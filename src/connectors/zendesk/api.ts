@@ -1,5 +1,5 @@
 import { describeError, TransientError } from '../../core/errors.ts';
-import type { RateLimitObservation } from '../connector.ts';
+import type { CallPacing, RateLimitObservation } from '../connector.ts';
 import { classifyHttpFailure } from '../http/classify.ts';
 
 /** The one node-zendesk method this connector uses: `request(method, uriSegments, body?)`. */
@@ -46,11 +46,16 @@ export class ZendeskApi {
   calls = 0;
   rateLimit: RateLimitObservation | undefined;
 
-  constructor(private readonly client: ZendeskRequester) {}
+  /** `pacing`: from the engine; every request after the first (job polls, organization look-ups) waits for its slot. */
+  constructor(
+    private readonly client: ZendeskRequester,
+    private readonly pacing?: CallPacing,
+  ) {}
 
   /** Sends one request. `passStatuses` are returned to the caller instead of thrown (422 for row errors, 404 for lost jobs). */
   async send(method: string, uri: unknown[], body?: unknown, passStatuses: number[] = []): Promise<ZendeskReply> {
     const where = `${method} /${uri.filter((part) => typeof part !== 'object').join('/')}`;
+    if (this.calls > 0) await this.pacing?.beforeExtraCall();
     this.calls += 1;
     let outcome: { response: AdaptedResponse; result: unknown };
     try {

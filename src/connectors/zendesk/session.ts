@@ -1,6 +1,6 @@
 import { TerminalError } from '../../core/errors.ts';
 import type { JsonValue } from '../../core/values.ts';
-import type { Batch, BatchItem, BatchResult, ConnectorSession, ItemResult, RemoteField } from '../connector.ts';
+import type { Batch, BatchItem, BatchResult, CallPacing, ConnectorSession, ItemResult, RemoteField } from '../connector.ts';
 import { ZendeskApi, type ZendeskRequester } from './api.ts';
 import { parseJobStatus, waitForJob, type JobStatus, type PollSettings } from './job.ts';
 import { reserveJobSlot } from './job-slots.ts';
@@ -25,7 +25,7 @@ export class ZendeskSession implements ConnectorSession {
     this.poll = { sleep, pollIntervalMs: options.pollIntervalMs, maxPollIntervalMs: options.maxPollIntervalMs, jobTimeoutMs: options.jobTimeoutMs };
   }
 
-  async applyBatch(batch: Batch): Promise<BatchResult> {
+  async applyBatch(batch: Batch, pacing?: CallPacing): Promise<BatchResult> {
     const object = zendeskObject(batch.object);
     if (batch.operation !== 'upsert' && batch.operation !== 'delete') {
       throw new TerminalError(`Zendesk ${object} support the upsert and delete operations, not "${batch.operation}"; use mode "upsert" or "mirror".`, { code: 'UNSUPPORTED_OPERATION' });
@@ -33,7 +33,8 @@ export class ZendeskSession implements ConnectorSession {
     if (batch.matchOn !== 'external_id') {
       throw new TerminalError(`Zendesk ${object} are matched on "external_id", not "${batch.matchOn}"; set destination.matchOn to "external_id" and map the key to it.`, { code: 'INVALID_MATCH_ON' });
     }
-    const api = new ZendeskApi(this.client);
+    // Each job poll is a request of the same per-minute budget: paced like the batch's first.
+    const api = new ZendeskApi(this.client, pacing);
     const results: ItemResult[] = [];
     for (let start = 0; start < batch.items.length; start += ZENDESK_MAX_BULK) {
       const chunk = batch.items.slice(start, start + ZENDESK_MAX_BULK);

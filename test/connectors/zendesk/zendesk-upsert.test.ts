@@ -42,6 +42,27 @@ describe('zendesk connector: upserts through create_or_update_many jobs', () => 
     expect(result.rateLimit).toEqual({ max: 200, remaining: 195, windowMs: 60_000 });
   });
 
+  it('waits for a paced slot (CallPacing) before every request after the first: job polls and organization look-ups', async () => {
+    fx = await zendeskFixture({ pollsToComplete: 3 });
+    const sandbox = fx.sandbox;
+    const received = () => Object.values(sandbox.stats().requests).reduce((sum, n) => sum + n, 0);
+    // What the sandbox had received each time the connector asked for a slot: the wait comes first.
+    const seenAtSlot: number[] = [];
+    const pacing = { beforeExtraCall: async () => void seenAtSlot.push(received()) };
+
+    const users = await fx.session.applyBatch(upsert('users', [user('p1'), user('p2')]), pacing);
+    expect(users.results.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(users.calls).toBe(4); // create_or_update_many and three polls
+    expect(seenAtSlot).toEqual([1, 2, 3]);
+
+    seenAtSlot.length = 0;
+    const before = received();
+    const orgs = await fx.session.applyBatch(upsert('organizations', [item('co-p1', { name: 'Paced one' }), item('co-p2', { name: 'Paced two' })]), pacing);
+    expect(orgs.results.map((r) => r.status)).toEqual(['ok', 'ok']);
+    expect(orgs.calls).toBeGreaterThan(2);
+    expect(seenAtSlot).toEqual(Array.from({ length: orgs.calls - 1 }, (_, i) => before + i + 1));
+  });
+
   it('gives up on a job that outlives jobTimeoutMs with a TransientError', async () => {
     fx = await zendeskFixture({ pollsToComplete: 1000 }, { pollIntervalMs: 1000, maxPollIntervalMs: 1000, jobTimeoutMs: 5000 });
     const error = await fx.session.applyBatch(upsert('users', [user('slow')])).catch((e: unknown) => e);
