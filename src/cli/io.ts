@@ -28,10 +28,26 @@ export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out: writerTo(process.stdout),
+    err: writerTo(process.stderr),
     isTTY,
     ask,
     confirm: async (question) => ['y', 'yes'].includes(((await ask(`${question} [y/N] `)) ?? '').trim().toLowerCase()),
+  };
+}
+
+/**
+ * Writes lines to `stream` until its reader goes away (`ebb plan --json | head` closes the pipe: EPIPE).
+ * Then the command carries on without output: an apply must not stop half-way, a plan still exits
+ * with its code, and no stack trace about the pipe is printed.
+ */
+function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+  let readerGone = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
+  return (text) => {
+    if (!readerGone) stream.write(`${text}\n`);
   };
 }
