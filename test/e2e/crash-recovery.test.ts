@@ -74,3 +74,53 @@ describe('a plan stopped with Ctrl-C', () => {
     expect(spoolDirs()).toEqual([]);
   }, 90_000);
 });
+
+describe('an apply stopped with Ctrl-C', () => {
+  /** Starts `ebb apply` on 3,000 rows with slow answers, and waits until some batches went out. */
+  async function applyUnderWay() {
+    p = await createMemoryProject({ rows: 3000, connection: { maxConcurrent: 2 } });
+    p.sandbox.knobs.delayMs = 120;
+    const run = ebb(['apply', '--auto-approve'], p.project.dir);
+    const deadline = Date.now() + 30_000;
+    while (p.sandbox.stats().requests < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return run;
+  }
+
+  it('finishes and commits the batches in flight, exits 130, and the next plan holds exactly the rows not delivered', async () => {
+    const run = await applyUnderWay();
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.output()).toBe(130);
+    expect(run.output()).toContain('SIGINT: finishing the batches in flight, then stopping (press Ctrl-C again to stop at once).');
+    expect(run.output()).toMatch(/contacts: partial: \d+ delivered, 0 failed of 3000; \d+ API call\(s\), 0 rate-limited\. stopped on request after the batches in flight: \d+ change\(s\) not sent stay pending/);
+
+    // Every batch that reached the sandbox was committed: nothing is proposed twice.
+    const delivered = p.destination().size;
+    expect(delivered).toBeGreaterThan(0);
+    expect(delivered).toBeLessThan(3000);
+    p.sandbox.knobs.delayMs = 0;
+    const plan = ebb(['plan'], p.project.dir);
+    expect(await plan.exited).toBe(0);
+    expect(plan.output()).toContain(`Plan: ${3000 - delivered} to create, 0 to update, 0 to delete.`);
+
+    const rest = ebb(['apply', '--auto-approve'], p.project.dir);
+    expect(await rest.exited, rest.output()).toBe(0);
+    expect(p.destination().size).toBe(3000);
+    const creates = Object.values(p.sandbox.stats().createsPerKey);
+    expect(creates.every((n) => n === 1)).toBe(true);
+  }, 60_000);
+
+  it('a second Ctrl-C stops at once; the next apply re-sends what was in flight without creating it twice', async () => {
+    const run = await applyUnderWay();
+    run.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 20));
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.output()).toBe(130);
+    expect(run.output()).toContain('Stopped without waiting: batches in flight were not acknowledged');
+
+    p.sandbox.knobs.delayMs = 0;
+    const rest = ebb(['apply', '--auto-approve'], p.project.dir);
+    expect(await rest.exited, rest.output()).toBe(0);
+    expect(p.destination().size).toBe(3000);
+    expect(Object.values(p.sandbox.stats().createsPerKey).every((n) => n === 1)).toBe(true);
+  }, 60_000);
+});

@@ -8,6 +8,10 @@ import { progressReporter } from '../progress.ts';
 import type { Project } from '../project.ts';
 import { EBB_VERSION } from '../version.ts';
 import { computePlan, showPlan } from './plan.ts';
+import { onStopSignals } from './schedule.ts';
+
+/** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells report it. */
+const INTERRUPTED = 130;
 
 export interface ApplyFlags {
   planFile?: string;
@@ -19,7 +23,8 @@ export interface ApplyFlags {
 
 /**
  * `ebb apply FILE` pushes exactly a saved plan; `ebb apply` plans, shows, asks, then pushes that plan.
- * Exit 0 when everything was delivered, 1 when anything failed or was rejected.
+ * Exit 0 when everything was delivered, 1 when anything failed or was rejected, 130 when stopped by
+ * Ctrl-C or SIGTERM (after the batches in flight are committed; a second signal stops at once).
  */
 export async function applyCommand(io: CliIo, project: Project, flags: ApplyFlags): Promise<number> {
   const plan = flags.planFile ? await readPlanFile(resolve(io.cwd, flags.planFile)) : await computePlan(project, flags.syncs);
@@ -48,22 +53,45 @@ async function confirmAndApply(io: CliIo, project: Project, flags: ApplyFlags, p
       }
     }
   }
-  const result = await applyPlan(
-    plan,
-    {
-      store: project.store,
-      syncs: new Map(project.config.syncs.map((s) => [s.name, s])),
-      connection: (name) => project.connection(name),
-      rootDir: project.config.rootDir,
-      toolVersion: EBB_VERSION,
-      events: progressReporter(io),
+  // Ctrl-C or SIGTERM: the batches in flight finish and are committed, the rest stay pending. A second
+  // one stops at once; what was in flight is then re-sent, safely, by the next apply.
+  const stop = new AbortController();
+  const signals = onStopSignals(
+    (signal) => {
+      io.err(`${signal}: finishing the batches in flight, then stopping (press Ctrl-C again to stop at once).`);
+      stop.abort();
     },
-    { allowDeletes: flags.allowDeletes },
+    () => {},
   );
-  for (const sync of result.syncs) io.out(summaryLine(sync));
-  const failed = result.syncs.filter((s) => s.status === 'failed' || s.status === 'partial');
-  if (failed.some((s) => s.failed > 0)) io.out('See why rows were rejected with `ebb errors SYNC`; they are proposed again by the next plan.');
-  return failed.length > 0 ? 1 : 0;
+  try {
+    const applying = applyPlan(
+      plan,
+      {
+        store: project.store,
+        syncs: new Map(project.config.syncs.map((s) => [s.name, s])),
+        connection: (name) => project.connection(name),
+        rootDir: project.config.rootDir,
+        toolVersion: EBB_VERSION,
+        events: progressReporter(io),
+        signal: stop.signal,
+      },
+      { allowDeletes: flags.allowDeletes },
+    );
+    // Once forced, the apply is abandoned mid-flight: whatever it still throws is of no interest.
+    applying.catch(() => undefined);
+    const result = await Promise.race([applying, signals.forced.then(() => null)]);
+    if (result === null) {
+      io.err('Stopped without waiting: batches in flight were not acknowledged; the next apply re-sends them, matched on each sync\'s matchOn.');
+      return INTERRUPTED;
+    }
+    for (const sync of result.syncs) io.out(summaryLine(sync));
+    if (stop.signal.aborted) return INTERRUPTED;
+    const failed = result.syncs.filter((s) => s.status === 'failed' || s.status === 'partial');
+    if (failed.some((s) => s.failed > 0)) io.out('See why rows were rejected with `ebb errors SYNC`; they are proposed again by the next plan.');
+    return failed.length > 0 ? 1 : 0;
+  } finally {
+    signals();
+  }
 }
 
 function summaryLine(r: SyncApplyResult): string {
