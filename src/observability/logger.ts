@@ -10,7 +10,8 @@ export type { Logger } from 'pino';
  * case one ever slips into a logged object.
  */
 export function createLogger(settings: LoggingSettings, destination?: DestinationStream): Logger {
-  const stream = destination ?? (settings.file ? pino.destination({ dest: settings.file, mkdir: true, sync: true }) : pino.destination({ dest: 2, sync: true }));
+  const stderr = () => pino.destination({ dest: 2, sync: true });
+  const stream = destination ?? (settings.file ? fallingBackToStderr(pino.destination({ dest: settings.file, mkdir: true, sync: true }), settings.file, stderr) : stderr());
   return pino(
     {
       name: 'ebb',
@@ -24,4 +25,29 @@ export function createLogger(settings: LoggingSettings, destination?: Destinatio
 /** A logger that drops everything, for library callers and tests that do not read logs. */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
+}
+
+/**
+ * `file`, until a write to it fails (a full disk): then one line on stderr says so, and the log goes on
+ * there. Synchronous writes throw, and a log line must never break the run that wrote it.
+ */
+function fallingBackToStderr(file: DestinationStream, path: string, stderr: () => DestinationStream): DestinationStream {
+  let target: DestinationStream | null = file;
+  return {
+    write(line: string) {
+      try {
+        target?.write(line);
+        return;
+      } catch (error) {
+        if (target !== file) {
+          target = null; // stderr failing too: nowhere left to write
+          return;
+        }
+        const notice = { level: 50, time: Date.now(), name: 'ebb', event: 'log-file-failed', msg: `could not write the log file ${path} (${(error as Error).message}); logging to stderr from now on` };
+        target = stderr();
+        this.write(`${JSON.stringify(notice)}\n`);
+        this.write(line);
+      }
+    },
+  };
 }
