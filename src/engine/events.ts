@@ -42,3 +42,17 @@ export interface SyncApplyResult {
 export type EventSink = (event: EngineEvent) => void;
 
 export const ignoreEvents: EventSink = () => {};
+
+/**
+ * `sink`, made harmless to the run: an observer that throws (a log on a full disk, say) must not change
+ * what is delivered or recorded, so its error stops here. Reporting it is the observer's own job.
+ */
+export function shielded(sink: EventSink = ignoreEvents): EventSink {
+  return (event) => {
+    try {
+      sink(event);
+    } catch {
+      // deliberately dropped: see above
+    }
+  };
+}

@@ -6,7 +6,7 @@ import type { ConnectorDefinition } from '../connectors/connector.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
 import { pushSyncPlan } from './apply-sync.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { ignoreEvents, type EventSink, type SyncApplyResult } from './events.ts';
+import { shielded, type EventSink, type SyncApplyResult } from './events.ts';
 import { isHolderDead, lockHolderId } from './lock-holder.ts';
 import { PacerRegistry } from './pacer.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
@@ -64,7 +64,7 @@ function withProblem(result: SyncApplyResult, problem: string): SyncApplyResult 
 export async function applyPlan(plan: Plan, deps: ApplyDependencies, options: ApplyOptions): Promise<ApplyResult> {
   assertPlanFormat(plan, deps.toolVersion);
   const clock = deps.clock ?? systemClock;
-  const events = deps.events ?? ignoreEvents;
+  const events = shielded(deps.events);
   const pacers = deps.pacers ?? new PacerRegistry(clock, events);
   const results: SyncApplyResult[] = [];
   for (const syncPlan of plan.syncs) {

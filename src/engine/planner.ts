@@ -10,7 +10,7 @@ import type { SourceSession } from '../sources/source.ts';
 import type { SnapshotStore, StagedRow, StageSummary, Stager } from '../snapshot/store.ts';
 import { ChangeSpool } from './change-spool.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { ignoreEvents, type EventSink } from './events.ts';
+import { shielded, type EventSink } from './events.ts';
 import { deleteGuardBlock } from './guards.ts';
 import { keyOf, missingColumns, payloadEncoder, rowChecker } from './mapping.ts';
 
@@ -47,7 +47,7 @@ export async function planSyncs(syncs: readonly ResolvedSync[], deps: PlanDepend
  * whose check proves them unchanged are not even staged; the changes stream into a spool.
  */
 export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Promise<SyncPlan> {
-  const events = deps.events ?? ignoreEvents;
+  const events = shielded(deps.events);
   events({ type: 'plan-started', sync: sync.name });
   const state = await deps.store.ensureState(sync.name);
   const plan: SyncPlan = {

@@ -4,7 +4,7 @@ import type { ChangeSet } from '../core/change-set.ts';
 import { releasePlan, type Plan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import { systemClock, type Clock } from '../engine/clock.ts';
-import { ignoreEvents, type EngineEvent, type EventSink, type SyncApplyResult } from '../engine/events.ts';
+import { shielded, type EngineEvent, type EventSink, type SyncApplyResult } from '../engine/events.ts';
 import { applyPlan, DEFAULT_LOCK_TTL_MS, type ResolvedConnection } from '../engine/executor.ts';
 import { isHolderDead, lockHolderId } from '../engine/lock-holder.ts';
 import type { PacerRegistry } from '../engine/pacer.ts';
@@ -80,7 +80,7 @@ export async function runSyncCycle(sync: ResolvedSync, deps: CycleDependencies, 
 }
 
 async function planAndApply(sync: ResolvedSync, deps: CycleDependencies, options: CycleOptions, report: CycleReport, holder: string): Promise<void> {
-  const events = deps.events ?? ignoreEvents;
+  const events = shielded(deps.events);
   const engineClock = deps.engineClock ?? systemClock;
   const plan = await planSyncs([sync], { store: deps.store, openSource: deps.openSource, toolVersion: deps.toolVersion, clock: engineClock, events });
   try {

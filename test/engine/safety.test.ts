@@ -100,6 +100,23 @@ describe('history that cannot be written', () => {
   });
 });
 
+describe('an observer that throws', () => {
+  it('changes nothing the run delivers or records', async () => {
+    p = await createMemoryProject({ rows: 250 });
+    const engine = await openEngine(p.project.dir);
+    engines.push(engine);
+    // The harness's event sink pushes to this array: make every event fail, as a log on a full disk would.
+    engine.events.push = () => {
+      throw new Error('the log is on a full disk');
+    };
+    const result = (await engine.apply(await engine.plan())).syncs[0]!;
+    expect(result).toMatchObject({ status: 'succeeded', delivered: 250, failed: 0, apiCalls: 3, message: null });
+    expect(await engine.store.countRowErrors('contacts')).toBe(0);
+    expect(p.destination().size).toBe(250);
+    expect((await cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+});
+
 describe('bad model keys', () => {
   it('blocks duplicate keys with counts and samples, without calling the destination', async () => {
     p = await createMemoryProject({ rows: 20 });
