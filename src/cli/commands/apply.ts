@@ -8,7 +8,7 @@ import { progressReporter } from '../progress.ts';
 import type { Project } from '../project.ts';
 import { EBB_VERSION } from '../version.ts';
 import { computePlan, showPlan } from './plan.ts';
-import { onStopSignals } from './schedule.ts';
+import { onStopSignals } from '../stop-signals.ts';
 
 /** Exit code of a run stopped by Ctrl-C or SIGTERM (128 + SIGINT), as shells report it. */
 const INTERRUPTED = 130;

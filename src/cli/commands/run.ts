@@ -8,7 +8,7 @@ import { progressReporter } from '../progress.ts';
 import type { Project } from '../project.ts';
 import { UsageError } from '../usage-error.ts';
 import { EBB_VERSION } from '../version.ts';
-import { onStopSignals } from './schedule.ts';
+import { onStopSignals } from '../stop-signals.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -7,6 +7,7 @@ import { createScheduler, createSyncRuntime } from '../../scheduler/runtime.ts';
 import { SyncSchedule } from '../../scheduler/schedule.ts';
 import type { CliIo } from '../io.ts';
 import type { Project } from '../project.ts';
+import { onStopSignals } from '../stop-signals.ts';
 import { EBB_VERSION } from '../version.ts';
 
 /**
@@ -76,31 +77,4 @@ function assertSecretsResolve(project: Project, env: NodeJS.ProcessEnv): void {
     const connection = project.config.connections[name];
     if (connection) resolveSecrets(connectionOptions(connection), env);
   }
-}
-
-export interface StopSignals {
-  (): void;
-  /** Resolves on a second signal. */
-  forced: Promise<void>;
-}
-
-/** First SIGTERM/SIGINT: graceful stop; second: forced. Call the result to remove the handlers. */
-export function onStopSignals(graceful: (signal: string) => void, force: (signal: string) => void): StopSignals {
-  let count = 0;
-  let resolveForced!: () => void;
-  const forced = new Promise<void>((resolve) => (resolveForced = resolve));
-  const handler = (signal: NodeJS.Signals) => {
-    count += 1;
-    if (count === 1) return graceful(signal);
-    force(signal);
-    resolveForced();
-  };
-  process.on('SIGTERM', handler);
-  process.on('SIGINT', handler);
-  const dispose = (() => {
-    process.off('SIGTERM', handler);
-    process.off('SIGINT', handler);
-  }) as StopSignals;
-  dispose.forced = forced;
-  return dispose;
 }
