@@ -1,23 +1,18 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/project.ts';
+import { startEbb } from '../support/ebb-binary.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
 
 let p: MemoryProject;
 afterEach(async () => p?.close());
 
 /** The real binary with its output read until `keep` bytes arrived, then the pipe closed, as `| head -c` does. */
-function ebbIntoClosedPipe(args: string[], cwd: string, keep: number): Promise<{ code: number | null; kept: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/ebb.js'), ...args], { cwd, env: { ...process.env, http_proxy: '', https_proxy: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let kept = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    kept += d.toString();
-    if (kept.length >= keep) child.stdout.destroy();
+async function ebbIntoClosedPipe(args: string[], cwd: string, keep: number): Promise<{ code: number | null; kept: string; stderr: string }> {
+  const run = startEbb(args, cwd);
+  run.child.stdout.on('data', () => {
+    if (run.stdout().length >= keep) run.child.stdout.destroy();
   });
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, kept, stderr })));
+  const { code } = await run.exited;
+  return { code, kept: run.stdout(), stderr: run.stderr() };
 }
 
 describe('output into a pipe whose reader goes away (`ebb … | head`)', () => {

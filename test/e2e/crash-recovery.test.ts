@@ -1,23 +1,17 @@
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/project.ts';
+import { startEbb } from '../support/ebb-binary.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
 import { spoolDirectoryPrefix } from '../../src/engine/spool-sweep.ts';
 
 let p: MemoryProject;
 afterEach(async () => p?.close());
 
-/** Runs the real `ebb` binary in another process, as a user (or a scheduler) would. */
+/** The real binary in another process; `exited` resolves with its exit code. */
 function ebb(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/ebb.js'), ...args], { cwd, env: { ...process.env, http_proxy: '', https_proxy: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
+  const run = startEbb(args, cwd);
+  return { child: run.child, exited: run.exited.then(({ code }) => code), output: run.output };
 }
 
 describe('a process killed with SIGKILL in the middle of apply', () => {

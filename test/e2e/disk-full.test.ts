@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runEbb } from '../support/ebb-binary.ts';
 import { REPO_ROOT } from '../support/project.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
 
@@ -53,20 +54,11 @@ function ebbOnSmallDisk(run: SmallDiskRun, cwd: string): Promise<{ code: number 
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   return new Promise((resolve) => {
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       const leftOnDisk = readFileSync(listing, 'utf8').split('\n').filter(Boolean);
       resolve({ code, output, leftOnDisk });
     });
   });
-}
-
-/** Runs the real binary normally. */
-function ebb(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/ebb.js'), ...args], { cwd, env: { ...process.env, http_proxy: '', https_proxy: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, output })));
 }
 
 const STACK_TRACE = /^\s+at /m;
@@ -100,7 +92,7 @@ describe('a plan on a full disk', () => {
     expect(saved.leftOnDisk).toEqual([]);
 
     // Nothing was planned into the snapshot: on a disk with room, the plan is whole.
-    const plan = await ebb(['plan', '--detailed-exitcode'], p.project.dir);
+    const plan = await runEbb(['plan', '--detailed-exitcode'], p.project.dir);
     expect(plan.code, plan.output).toBe(2);
     expect(plan.output).toContain('Plan: 20000 to create, 0 to update, 0 to delete.');
   }, 60_000);
@@ -126,11 +118,11 @@ describe('an apply whose snapshot disk fills up', () => {
 
     // Space freed: the snapshot moves to a disk with room, as an operator would.
     cpSync(saved, state, { recursive: true });
-    const replan = await ebb(['plan', '--detailed-exitcode'], p.project.dir);
+    const replan = await runEbb(['plan', '--detailed-exitcode'], p.project.dir);
     expect(replan.code, replan.output).toBe(2);
     // Proposed again: what was never sent, and what was sent but not recorded.
     expect(replan.output).toContain(`Plan: ${unsent + unrecorded} to create, 0 to update, 0 to delete.`);
-    const rerun = await ebb(['apply', '--auto-approve'], p.project.dir);
+    const rerun = await runEbb(['apply', '--auto-approve'], p.project.dir);
     expect(rerun.code, rerun.output).toBe(0);
 
     const records = p.destination();
@@ -139,7 +131,7 @@ describe('an apply whose snapshot disk fills up', () => {
     const creates = Object.values(p.sandbox.stats().createsPerKey);
     expect(creates).toHaveLength(10_000);
     expect(creates.every((n) => n === 1)).toBe(true);
-    expect((await ebb(['plan', '--detailed-exitcode'], p.project.dir)).code).toBe(0);
+    expect((await runEbb(['plan', '--detailed-exitcode'], p.project.dir)).code).toBe(0);
     expect(readdirSync(state)).toContain('snapshot.sqlite');
   }, 90_000);
 });

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
-import { REPO_ROOT } from '../support/project.ts';
+import { startEbb } from '../support/ebb-binary.ts';
 import type { MemoryProject } from '../support/memory-project.ts';
 import { createScheduledProject } from './support/scheduled-project.ts';
 
@@ -12,17 +10,6 @@ afterEach(async () => {
   await p?.close();
   p = undefined;
 });
-
-/** Runs the real `ebb` binary in another process, as a service manager would. */
-function ebb(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/ebb.js'), ...args], { cwd, env: { ...process.env, http_proxy: '', https_proxy: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -42,7 +29,7 @@ describe('ebb schedule and SIGTERM', () => {
     });
     // Slow answers keep batches in flight when the signal lands.
     p.sandbox.knobs.delayMs = 120;
-    const scheduler = ebb(['schedule'], p.project.dir);
+    const scheduler = startEbb(['schedule'], p.project.dir);
     await waitFor(() => /Metrics: (\S+)\/metrics/.test(scheduler.stdout()), 'the scheduler to start');
     const base = /Metrics: (\S+)\/metrics/.exec(scheduler.stdout())![1]!;
     await waitFor(() => p!.sandbox.stats().requests >= 8, 'the apply to be under way');
@@ -76,7 +63,7 @@ describe('ebb schedule and SIGTERM', () => {
     expect(log.map((l) => l.event)).toEqual(expect.arrayContaining(['scheduler-started', 'scheduler-stopping', 'scheduler-stopped']));
 
     p.sandbox.knobs.delayMs = 0;
-    const next = ebb(['run', 'contacts'], p.project.dir);
+    const next = startEbb(['run', 'contacts'], p.project.dir);
     expect((await next.exited).code, next.stdout() + next.stderr()).toBe(0);
     expect(next.stdout()).toContain(`contacts: succeeded: ${3000 - landed} delivered, 0 failed of ${3000 - landed}`);
     expect(p.destination().size).toBe(3000);
@@ -85,7 +72,7 @@ describe('ebb schedule and SIGTERM', () => {
     const creates = Object.values(p.sandbox.stats().createsPerKey);
     expect(creates).toHaveLength(3000);
     expect(creates.every((n) => n === 1)).toBe(true);
-    const plan = ebb(['plan', '--detailed-exitcode'], p.project.dir);
+    const plan = startEbb(['plan', '--detailed-exitcode'], p.project.dir);
     expect((await plan.exited).code, plan.stdout()).toBe(0);
   });
 });
