@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { startMemorySandbox, type MemorySandbox } from '../../src/sandbox/memory/index.ts';
 import { createTestProject, duckdbExec, type TestProject } from './project.ts';
 
@@ -78,4 +79,17 @@ export default defineSync({
       project.cleanup();
     },
   };
+}
+
+/**
+ * The sandbox holds every one of the model's `rows` customers, each created exactly once: whatever was
+ * sent twice (after a crash, a stop, a full disk) was an update, never a second create.
+ */
+export function expectEveryCustomerCreatedOnce(p: MemoryProject, rows: number): void {
+  const records = p.destination();
+  expect(records.size).toBe(rows);
+  expect(records.get(`cust-${String(rows).padStart(6, '0')}`)).toMatchObject({ email: `user${rows}@example.com`, firstname: `First${rows}` });
+  const creates = Object.values(p.sandbox.stats().createsPerKey);
+  expect(creates).toHaveLength(rows);
+  expect(creates.every((n) => n === 1)).toBe(true);
 }
