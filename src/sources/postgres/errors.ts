@@ -18,7 +18,7 @@ const HINTS: Readonly<Record<string, string>> = {
 };
 
 const NETWORK_HINTS: ReadonlyArray<[RegExp, string]> = [
-  [/ECONNREFUSED/, 'nothing is listening at that host and port; is Postgres running?'],
+  [/ECONNREFUSED/, 'nothing is listening at that host and port: check that Postgres runs there and accepts TCP connections'],
   [/ENOTFOUND|EAI_AGAIN/, 'the host name does not resolve; check host / connectionString'],
   [/ETIMEDOUT|timeout expired/i, 'the server did not answer in time; check host, port and firewalls'],
   [/does not support SSL/i, 'the server does not accept TLS; set ssl: false (or enable ssl on the server)'],

@@ -118,6 +118,6 @@ describe('postgres source: session behaviour', () => {
     const error = await failure(() => postgresSource.open({ host: '127.0.0.1', port, user: 'postgres', database: 'test' }, { rootDir: process.cwd() }));
     expect(error.code).toBe('SOURCE_CONNECTION');
     expect(error.message).toContain(`127.0.0.1:${port}/test`);
-    expect(error.message).toContain('is Postgres running?');
+    expect(error.message).toContain('Hint: nothing is listening at that host and port: check that Postgres runs there and accepts TCP connections.');
   });
 });
