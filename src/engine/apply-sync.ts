@@ -67,6 +67,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       } catch (error) {
         if (error instanceof StalePlanError) throw error;
         recordingFailure ??= error instanceof Error ? error : new Error(String(error));
+        stopReason ??= recordingFailure;
         if (!committed) unrecorded += batch.delivered.length + batch.deleted.length;
         throw recordingFailure;
       }
@@ -105,12 +106,16 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
 
     /** Rows the run will not send: recorded as failed with the reason, unless nothing can be recorded. */
     const recordNotSent = async (changes: readonly Change[], failed: FailedRow[]) => {
-      if (recordingFailure) {
-        unsent += changes.length; // still pending in the snapshot, as they were
-        return;
+      if (!recordingFailure) {
+        try {
+          await commit({ delivered: [], deleted: [], failed });
+          result.failed += changes.length;
+          return;
+        } catch (error) {
+          if (error !== recordingFailure) throw error;
+        }
       }
-      result.failed += changes.length;
-      await commit({ delivered: [], deleted: [], failed });
+      unsent += changes.length; // not recorded as failed: still pending in the snapshot, as they were
     };
     const recordUnsent = async (planned: PlannedBatch, reason: Error) => {
       const error: RowError = { code: 'NOT_ATTEMPTED', message: `not sent: the run stopped early (${describeError(reason)})` };
@@ -163,10 +168,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
           stopReason = error;
           throw error;
         }
-        if (recordingFailure !== null && error === recordingFailure) {
-          stopReason ??= recordingFailure; // the batch went out and its results are counted; only recording failed
-          return;
-        }
+        if (recordingFailure !== null && error === recordingFailure) return; // the batch went out and is counted; only recording failed
         const reason = error instanceof Error ? error : new Error(String(error));
         // Auth, quota and exhausted retries stop the sync: nothing else would get through either.
         stopReason ??= reason;
@@ -215,12 +217,11 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
 
   if (unsent > 0) result.unsent = unsent;
   if (unrecorded > 0) result.unrecorded = unrecorded;
-  if (recordingFailure) {
+  if (stopReason) {
     result.status = result.delivered > 0 ? 'partial' : 'failed';
-    result.message = recordingFailureMessage(recordingFailure, { unrecorded, unsent, mode: plan.mode, matchOn: sync.destination.matchOn });
-  } else if (stopReason) {
-    result.status = result.delivered > 0 ? 'partial' : 'failed';
-    result.message = stopMessage(stopReason);
+    result.message = recordingFailure
+      ? recordingFailureMessage(recordingFailure, { unrecorded, unsent, mode: plan.mode, matchOn: sync.destination.matchOn })
+      : stopMessage(stopReason);
   } else if (unsent > 0) {
     result.status = 'partial';
     result.message = `stopped on request after the batches in flight: ${unsent} change(s) not sent stay pending and go out on the next run`;

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
 import { LocalStorageError } from '../../src/core/errors.ts';
+import { asStorageFailure } from '../../src/snapshot/sqlite/storage-failure.ts';
 import { captureIo } from '../support/capture-io.ts';
-import { openEngine, type EngineHarness } from '../support/engine-project.ts';
+import { FAST_RETRY, openEngine, type EngineHarness } from '../support/engine-project.ts';
 import { createMemoryProject, type MemoryProject } from '../support/memory-project.ts';
 
 let p: MemoryProject;
@@ -97,6 +98,26 @@ describe('history that cannot be written', () => {
     );
     expect(p.destination().size).toBe(150);
     expect((await cli(['plan', '--detailed-exitcode'])).code).toBe(0);
+  });
+});
+
+describe('a snapshot that cannot record a failed batch', () => {
+  it('stops the run with every change still pending, instead of throwing its result away', async () => {
+    p = await createMemoryProject({ rows: 250, connection: { maxConcurrent: 1 } });
+    p.sandbox.knobs.failNext = 3; // the first batch fails for good (FAST_RETRY: two retries)
+    const engine = await openEngine(p.project.dir);
+    engines.push(engine);
+    // The disk fills just as the run records that batch as failed.
+    const commitBatch = engine.store.commitBatch.bind(engine.store);
+    engine.store.commitBatch = (batch) =>
+      batch.failed.length > 0 ? Promise.reject(asStorageFailure(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), ':memory:', 'record a delivered batch in the snapshot')) : commitBatch(batch);
+    const result = (await engine.apply(await engine.plan(), { retry: FAST_RETRY })).syncs[0]!;
+    expect(result).toMatchObject({ status: 'failed', delivered: 0, failed: 0, unsent: 250, apiCalls: 3 });
+    expect(result.unrecorded).toBeUndefined();
+    expect(result.message).toBe(
+      'stopped: could not record a delivered batch in the snapshot: the disk is full (SQLITE_FULL). The snapshot is in memory. Free space on that disk and run again. 250 change(s) were not sent and stay pending.',
+    );
+    expect(p.sandbox.stats().requests).toBe(3);
   });
 });
 
