@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runEbb } from '../support/ebb-binary.ts';
-import { REPO_ROOT } from '../support/project.ts';
+import { EBB_BIN, runEbb, startCommand } from '../support/ebb-binary.ts';
 import { createMemoryProject, expectEveryCustomerCreatedOnce, type MemoryProject } from '../support/memory-project.ts';
 
 /**
@@ -25,7 +23,7 @@ interface SmallDiskRun {
   saveTo?: string;
 }
 
-function ebbOnSmallDisk(run: SmallDiskRun, cwd: string): Promise<{ code: number | null; output: string; leftOnDisk: string[] }> {
+async function ebbOnSmallDisk(run: SmallDiskRun, cwd: string): Promise<{ code: number | null; output: string; leftOnDisk: string[] }> {
   mkdirSync(run.mountpoint, { recursive: true });
   const script = [
     'set -u',
@@ -38,27 +36,11 @@ function ebbOnSmallDisk(run: SmallDiskRun, cwd: string): Promise<{ code: number 
     'exit $code',
   ].join('\n');
   const listing = join(cwd, `.listing-${Date.now()}`);
-  const env = {
-    ...process.env,
-    http_proxy: '',
-    https_proxy: '',
-    ...run.env,
-    MOUNTPOINT: run.mountpoint,
-    NODE: process.execPath,
-    EBB: join(REPO_ROOT, 'bin/ebb.js'),
-    LISTING: listing,
-    SAVE_TO: run.saveTo ?? '',
-  };
-  const child = spawn('unshare', ['-m', 'sh', '-c', script, 'ebb', ...run.args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      const leftOnDisk = readFileSync(listing, 'utf8').split('\n').filter(Boolean);
-      resolve({ code, output, leftOnDisk });
-    });
-  });
+  const env = { ...run.env, MOUNTPOINT: run.mountpoint, NODE: process.execPath, EBB: EBB_BIN, LISTING: listing, SAVE_TO: run.saveTo ?? '' };
+  const child = startCommand('unshare', ['-m', 'sh', '-c', script, 'ebb', ...run.args], cwd, env);
+  const { code } = await child.exited;
+  const leftOnDisk = readFileSync(listing, 'utf8').split('\n').filter(Boolean);
+  return { code, output: child.output(), leftOnDisk };
 }
 
 const STACK_TRACE = /^\s+at /m;

@@ -13,12 +13,20 @@ export interface EbbProcess {
   output(): string;
 }
 
-/**
- * Runs the real `ebb` binary in another process, as a user, a script or a service manager would. The
- * proxy variables are cleared: jsforce would send even loopback traffic through them.
- */
+/** The real `ebb` binary, as a user, a script or a service manager runs it. */
+export const EBB_BIN = join(REPO_ROOT, 'bin/ebb.js');
+
+/** Runs the real `ebb` binary in another process. */
 export function startEbb(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): EbbProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/ebb.js'), ...args], {
+  return startCommand(process.execPath, [EBB_BIN, ...args], cwd, env);
+}
+
+/**
+ * Runs `command` (ebb, or something that runs ebb) with its output collected. The proxy variables are
+ * cleared: jsforce would send even loopback traffic through them.
+ */
+export function startCommand(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): EbbProcess {
+  const child = spawn(command, args, {
     cwd,
     env: { ...process.env, http_proxy: '', https_proxy: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
