@@ -36,9 +36,15 @@ export class Deadline {
     }
   }
 
+  /** True once the time is up: DuckDB then ends a stream it was producing as if it were complete. */
+  hasExpired(): boolean {
+    return this.expired;
+  }
+
   explain(error: unknown, doing: string): SourceError {
-    if (error instanceof SourceError) return error;
+    // Once the time is up, whatever failed failed because DuckDB was interrupted.
     if (this.expired) return duckdbTimeoutError(this.timeoutMs ?? 0, error);
+    if (error instanceof SourceError) return error;
     return duckdbError(error, doing);
   }
 

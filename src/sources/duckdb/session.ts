@@ -7,6 +7,7 @@ import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
 import { ChunkRowReader } from './chunk-rows.ts';
 import { Deadline } from './deadline.ts';
 import { duckdbError } from './errors.ts';
+import { countQueryRows, shortResultError } from './row-count.ts';
 import { IN_MEMORY, type ResolvedDuckDBOptions } from './options.ts';
 
 /**
@@ -52,7 +53,17 @@ export class DuckDBSourceSession implements SourceSession {
     assertReadOptions(options);
     this.claim('read');
     const deadline = new Deadline(this.connection, options.timeoutMs);
+    let inTransaction = false;
     try {
+      // The count and the stream must see the same data.
+      await this.connection.run('BEGIN TRANSACTION');
+      inTransaction = true;
+      let expected: number;
+      try {
+        expected = await deadline.run(() => countQueryRows(this.connection, query));
+      } catch (error) {
+        throw deadline.explain(error, 'to run the query');
+      }
       let result: DuckDBResult;
       try {
         result = await deadline.run(() => this.connection.stream(query));
@@ -61,6 +72,7 @@ export class DuckDBSourceSession implements SourceSession {
       }
       const reader = new ChunkRowReader(result);
       const batcher = new RowBatcher(options.batchSize);
+      let received = 0;
       for (;;) {
         this.assertOpen();
         let chunk;
@@ -70,15 +82,27 @@ export class DuckDBSourceSession implements SourceSession {
           throw deadline.explain(error, 'while streaming the query result');
         }
         if (!chunk || chunk.rowCount === 0) break;
+        received += chunk.rowCount;
         for (const batch of batcher.push(reader.rows(chunk))) {
           this.assertOpen();
           yield batch;
         }
       }
+      // An interrupt or a failure part-way also ends the stream quietly (see row-count.ts).
+      if (deadline.hasExpired()) throw deadline.explain(new Error('interrupted while streaming the query result'), 'while streaming the query result');
+      if (received !== expected) {
+        // A stream that failed may have aborted the transaction: end it before asking DuckDB why.
+        await this.connection.run('ROLLBACK');
+        inTransaction = false;
+        throw await shortResultError(this.connection, query, received, expected);
+      }
       const last = batcher.flush();
       if (last) yield last;
+      await this.connection.run('COMMIT');
+      inTransaction = false;
     } finally {
       deadline.clear();
+      if (inTransaction && !this.closed) await this.connection.run('ROLLBACK').catch(() => undefined);
       this.busy = false;
     }
   }

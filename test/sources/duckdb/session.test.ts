@@ -27,14 +27,15 @@ const rows = readRows;
 const failure = sourceFailure;
 
 describe('duckdb source: opening', () => {
-  it('opens files read-only by default, so neither init SQL nor the query can write', async () => {
+  it('opens files read-only by default, so init SQL cannot write, and refuses a model query that writes', async () => {
     const init = await failure(() => duckdbSource.open({ path: 'warehouse.duckdb', init: ['CREATE TABLE scratch (a INTEGER)'] }, { rootDir: dir }));
     expect(init.message).toMatch(/read-only/i);
     expect(init.message).toContain('readOnly: false');
 
     const session = await duckdbSource.open({ path: 'warehouse.duckdb' }, { rootDir: dir });
+    // Its rows cannot be counted (a write is not a subquery), so it never runs.
     const write = await failure(() => rows(session, 'INSERT INTO accounts VALUES (99, $$x$$) RETURNING id'));
-    expect(write.message).toMatch(/read-only/i);
+    expect(write.message).toContain('cannot count the rows of this query');
     expect(await rows(session, 'SELECT count(*) AS n FROM accounts')).toEqual([{ n: 5 }]);
     await session.close();
   });
@@ -125,5 +126,73 @@ describe('duckdb source: reading', () => {
       { name: 'at', type: 'TIMESTAMP WITH TIME ZONE' },
       { name: 'list', type: 'INTEGER[]' },
     ]);
+  });
+});
+
+/**
+ * DuckDB's Node client ends a stream that failed part-way as if it were complete (see row-count.ts):
+ * each read counts the query's rows first and fails when the stream delivers a different number.
+ */
+describe('duckdb source: a result cut short is an error, never a smaller model', () => {
+  let session: SourceSession;
+
+  beforeAll(async () => {
+    session = await duckdbSource.open({ path: ':memory:', init: ['CREATE SEQUENCE ticket'] }, { rootDir: dir });
+  });
+  afterAll(async () => {
+    await session.close();
+  });
+
+  it('fails with DuckDB\'s own error when a value cannot be converted after rows were already streamed', async () => {
+    let streamed = 0;
+    const error = await failure(async () => {
+      const query = `SELECT i, (CASE WHEN i >= 1500000 THEN 'x' ELSE '1' END)::INTEGER AS v FROM range(2000000) t(i)`;
+      for await (const batch of session.read(query, { batchSize: 1_000 })) streamed += batch.length;
+    });
+    expect(streamed).toBeGreaterThan(0);
+    expect(streamed).toBeLessThan(2_000_000);
+    expect(error.code).toBe('SOURCE_QUERY');
+    expect(error.message).toMatch(/result ended after \d+ of the query's 2000000 rows/);
+    expect(error.message).toContain(`Conversion Error: Could not convert string 'x'`);
+    expect(error.message).toContain('Hint: a value in the data cannot be converted');
+    // The session stays usable, and its transaction was ended.
+    expect(await rows(session, 'SELECT 7 AS seven')).toEqual([{ seven: 7 }]);
+  });
+
+  it('fails as a timeout when the deadline interrupts DuckDB in the middle of a chunk', async () => {
+    let streamed = 0;
+    const error = await failure(async () => {
+      for await (const batch of session.read(`SELECT i, md5(repeat('x', 2000) || i) AS h FROM range(1000000) t(i)`, { batchSize: 1_000, timeoutMs: 400 })) {
+        streamed += batch.length;
+      }
+    });
+    expect(streamed).toBeGreaterThan(0);
+    expect(error.code).toBe('SOURCE_TIMEOUT');
+  });
+
+  it('fails when the query returns more rows than it counted (a query that differs on each run)', async () => {
+    // The count draws tickets 1-10, the stream 11-20.
+    const error = await failure(() => rows(session, `SELECT i FROM range(10) t(i) WHERE nextval('ticket') > 10`));
+    expect(error.code).toBe('SOURCE_QUERY');
+    expect(error.message).toContain("result ended after 10 of the query's 0 rows");
+    expect(error.message).toContain('Hint: make the model query deterministic');
+  });
+
+  it('reads a query written with a trailing semicolon or comment, as DuckDB would run it', async () => {
+    expect(await rows(session, 'SELECT 1 AS one;  \n')).toEqual([{ one: 1 }]);
+    expect(await rows(session, 'FROM range(3) t(i) -- every row')).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
+  });
+
+  it('refuses a statement whose rows cannot be counted, and says what to write instead', async () => {
+    const error = await failure(() => rows(session, 'PRAGMA version'));
+    expect(error.code).toBe('SOURCE_QUERY');
+    expect(error.message).toContain('cannot count the rows of this query');
+    expect(error.message).toContain('write the model as one SELECT');
+  });
+
+  it('reports a broken query with its own error, not the counting query\'s', async () => {
+    const error = await failure(() => rows(session, 'SELECT nope FROM range(3) t(i)'));
+    expect(error.message).toMatch(/DuckDB failed to run the query: Binder Error: .*nope/);
+    expect(error.message).not.toContain('count(*)');
   });
 });
