@@ -65,6 +65,18 @@ describe('postgres source: session behaviour', () => {
     expect(await rows(`SELECT count(*)::int AS n FROM ${schema.name}.accounts`)).toEqual([{ n: 5 }]);
   });
 
+  it('fails a read whose query errors after rows were already delivered, never ends it quietly short', async () => {
+    let delivered = 0;
+    const error = await failure(async () => {
+      const query = 'SELECT g, CASE WHEN g > 5000 THEN 1 / (g - g) ELSE g END AS v FROM generate_series(1, 10000) g';
+      for await (const batch of session.read(query, { batchSize: 100 })) delivered += batch.length;
+    });
+    expect(delivered).toBeGreaterThan(0);
+    expect(delivered).toBeLessThanOrEqual(5000);
+    expect(error.code).toBe('22012');
+    expect(await rows('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+  });
+
   it('refuses a second read while one is streaming, and allows it once the first is done', async () => {
     const first = session.read('SELECT g FROM generate_series(1, 10000) g', { batchSize: 100 })[Symbol.asyncIterator]();
     await first.next();
