@@ -101,6 +101,23 @@ describe('deletes', () => {
     }
   });
 
+  it('plans nothing from a model whose query fails after some rows streamed; the other syncs still plan', async () => {
+    // Rows 80,000 and on cannot be converted: DuckDB has already streamed some of the first 80,000 by then.
+    const query = `select 'k' || i as id, (case when i >= 80000 then 'x' else '1' end)::integer as n from range(100000) t(i)`;
+    p = await createMemoryProject({
+      rows: 5,
+      extraSyncs: {
+        broken: `source: { connection: 'warehouse', query: ${JSON.stringify(query)} }, key: 'id',
+  destination: { connection: 'crm', object: 'contacts', matchOn: 'external_id' }, mapping: { external_id: 'id', score: 'n' }, mode: 'mirror',`,
+      },
+    });
+    const plan = await cli(['plan', '--detailed-exitcode']);
+    expect(plan.code).toBe(1);
+    expect(plan.out + plan.err).toMatch(/broken[\s\S]*result ended after \d+ of the query's 100000 rows[\s\S]*Conversion Error/);
+    expect(plan.out).not.toMatch(/\+ k\d/);
+    expect(plan.out).toContain('5 to create, 0 to update, 0 to delete');
+  });
+
   it('blocks a plan that would delete too much, until --allow-deletes', async () => {
     p = await createMemoryProject({ rows: 10, mode: 'mirror' });
     expect((await cli(['apply', '--auto-approve'])).code).toBe(0);
