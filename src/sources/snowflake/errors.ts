@@ -3,8 +3,10 @@ import type { SnowflakeAuth, SnowflakeOptions } from './options.ts';
 
 /** Login refusals Snowflake answers with (bad password, bad JWT, bad or expired OAuth token, locked user). */
 const AUTH_CODES = new Set(['390100', '390101', '390102', '390144', '390303', '390318', '390190', '390422']);
-/** The driver's "could not connect" codes (HTTP layer after its retries). */
-const NETWORK_CODES = new Set(['401001', '402001']);
+/** The driver's "could not connect" code (HTTP layer after its retries). */
+const NETWORK_CODES = new Set(['401001']);
+/** The driver's codes for a result chunk it could not download from cloud storage, after its own retries. */
+const CHUNK_DOWNLOAD_CODES = new Set(['402001', '402002']);
 const NETWORK_CAUSES = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH|socket hang up/i;
 /** The session is gone for good: token invalid, session deleted, master token expired, connection terminated. */
 const SESSION_GONE_CODES = new Set(['390104', '390111', '390114', '407002']);
@@ -52,6 +54,7 @@ export function queryError(error: unknown, options: SnowflakeOptions): SourceErr
   if (error instanceof SourceError) return error;
   const driver = (error ?? {}) as DriverError;
   const code = String(driver.code ?? '');
+  if (CHUNK_DOWNLOAD_CODES.has(code)) return chunkDownloadFailed(error, code);
   if (isNetworkFailure(driver)) return unreachable(error, options);
   if (SESSION_GONE_CODES.has(code)) {
     return new SourceError(
@@ -92,6 +95,20 @@ function authHint(auth: SnowflakeAuth): string {
 function isNetworkFailure(driver: DriverError): boolean {
   if (NETWORK_CODES.has(String(driver.code ?? ''))) return true;
   return NETWORK_CAUSES.test(`${String(driver.message ?? '')} ${describeError(driver.cause)}`);
+}
+
+/**
+ * Snowflake hands large results out as chunks in cloud storage (S3, Azure Blob, GCS), another host
+ * than the account's: a network that lets queries through can still block or break their results.
+ */
+function chunkDownloadFailed(error: unknown, code: string): SourceError {
+  const status = (error as { response?: { statusCode?: unknown } }).response?.statusCode;
+  const codes = status === undefined ? code : `HTTP ${String(status)}, ${code}`;
+  return new SourceError(
+    `Snowflake could not download a chunk of the query's result: ${describeError(error)} (${codes}); nothing was planned from the partial result.\n`
+      + 'Hint: run the plan again. If it keeps failing, check that the network and any proxy (HTTPS_PROXY / NO_PROXY) let Ebb reach Snowflake\'s result storage as well as the account: SELECT SYSTEM$ALLOWLIST() lists the hosts.',
+    { code: 'SOURCE_QUERY', cause: error },
+  );
 }
 
 function unreachable(error: unknown, options: SnowflakeOptions): SourceError {

@@ -6,6 +6,7 @@ import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
 import { queryError } from './errors.ts';
 import { cellConverter, snowflakeTypeName, type CellConverter } from './normalise.ts';
 import type { SnowflakeOptions } from './options.ts';
+import { missingRowsError } from './row-count.ts';
 import { executeStreaming, queryTagFor } from './statement.ts';
 
 export class SnowflakeSourceSession implements SourceSession {
@@ -32,12 +33,14 @@ export class SnowflakeSourceSession implements SourceSession {
     const stream = statement.streamRows();
     this.streams.add(stream);
     let batch: Row[] = [];
+    let delivered = 0;
     try {
       // Async iteration pulls one row at a time: while the consumer holds a yielded batch nothing is
       // read, the driver's row buffer fills to its high-water mark and it stops fetching chunks.
       // That is the backpressure which keeps memory flat however many rows the query returns.
       for await (const cells of stream as AsyncIterable<unknown[]>) {
         batch.push(toRow(cells));
+        delivered++;
         if (batch.length >= options.batchSize) {
           const full = batch;
           batch = [];
@@ -53,6 +56,9 @@ export class SnowflakeSourceSession implements SourceSession {
     }
     // Chunk downloads need no session, so a stream could otherwise run to its end after close().
     if (this.closed) throw closedDuringRead();
+    // The driver can end a stream quietly with rows missing (see row-count.ts): count before the last batch goes out.
+    const missing = missingRowsError(statement, delivered);
+    if (missing) throw missing;
     if (batch.length > 0) yield batch;
   }
 

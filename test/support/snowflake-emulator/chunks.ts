@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { EmulatorState } from './state.ts';
+import type { ChunkBodyFault, EmulatorState } from './state.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -12,7 +12,7 @@ const gzipAsync = promisify(gzip);
  * application/json (axios would try to parse it).
  */
 export async function handleChunkRequest(
-  state: EmulatorState, request: IncomingMessage, response: ServerResponse, queryId: string, index: number,
+  state: EmulatorState, request: IncomingMessage, response: ServerResponse, queryId: string, index: number, fault?: ChunkBodyFault,
 ): Promise<void> {
   const stored = state.results.get(queryId);
   const range = stored?.chunks[index];
@@ -21,14 +21,32 @@ export async function handleChunkRequest(
     return sendS3Error(response, 400, 'InvalidArgument');
   }
   state.counters.chunkDownloads++;
-  const rows = stored.encodeRows(range.start, range.end);
+  // The chunk's announced rowCount stays range.end - range.start, whatever the body holds.
+  const end = Math.max(range.start, range.end - (state.knobs.rowsMissingPerChunk ?? 0));
+  const rows = stored.encodeRows(range.start, end);
   const body = await gzipAsync(Buffer.from(rows.map((row) => JSON.stringify(row)).join(','), 'utf8'));
-  response.writeHead(200, {
-    'Content-Type': 'binary/octet-stream',
-    'Content-Encoding': 'gzip',
-    'Content-Length': body.length,
-  });
-  response.end(body);
+  if (fault === 'drop-mid-body') return dropMidBody(response, body);
+  const sent = fault === 'corrupt-gzip' ? corrupted(body) : body;
+  response.writeHead(200, chunkHeaders(sent.length));
+  response.end(sent);
+}
+
+function chunkHeaders(length: number): Record<string, string | number> {
+  return { 'Content-Type': 'binary/octet-stream', 'Content-Encoding': 'gzip', 'Content-Length': length };
+}
+
+/** Promises the whole body, sends half, then resets the connection. */
+function dropMidBody(response: ServerResponse, body: Buffer): void {
+  response.writeHead(200, chunkHeaders(body.length));
+  response.write(body.subarray(0, body.length >> 1), () => response.socket?.destroy());
+}
+
+/** The same length, with a run of bytes in the middle of the deflate data overwritten. */
+function corrupted(body: Buffer): Buffer {
+  const copy = Buffer.from(body);
+  const middle = copy.length >> 1;
+  copy.fill(0xff, middle, Math.min(copy.length - 8, middle + 32));
+  return copy;
 }
 
 function sendS3Error(response: ServerResponse, status: number, code: string): void {

@@ -76,6 +76,21 @@ describe('Snowflake emulator: lifecycle endpoints the driver calls', () => {
     }
   });
 
+  it('announces a chunked result\'s row count as Snowflake does, so getNumRows() is the number of rows the chunks hold', async () => {
+    const rows = 25_000;
+    const downloadsBefore = emulator.counters.chunkDownloads;
+    const { statement, done } = start(`SELECT i FROM range(${rows}) t(i)`, { streamResult: true });
+    await done;
+    // The response's `returned` (and `total`), known before a single chunk is fetched.
+    expect(statement.getNumRows()).toBe(rows);
+    let streamed = 0;
+    await new Promise<void>((resolve, reject) => {
+      statement.streamRows().on('data', () => streamed++).on('error', reject).on('end', () => resolve());
+    });
+    expect(streamed).toBe(rows);
+    expect(emulator.counters.chunkDownloads - downloadsBefore).toBe(3);
+  });
+
   it('closes the server-side session on destroy, after which the connection refuses statements', async () => {
     await start('SELECT 1 AS kept_until_close').done;
     await new Promise<void>((resolve) => connection.destroy(() => resolve()));

@@ -9,7 +9,7 @@ import {
   type ForcedFailure, type QueryRecord,
 } from './state.ts';
 
-export type { EmulatorOptions, EmulatorUser, EmulatorKnobs, EmulatorCounters, ForcedFailure, QueryRecord } from './state.ts';
+export type { ChunkBodyFault, EmulatorOptions, EmulatorUser, EmulatorKnobs, EmulatorCounters, ForcedFailure, QueryRecord } from './state.ts';
 export type { TypeOverride, SnowflakeType } from './types.ts';
 
 /**
@@ -76,7 +76,12 @@ export async function startSnowflakeEmulator(options: EmulatorOptions = {}): Pro
     queries: state.queries,
     addUser: (user) => { state.users.set(user.name.toUpperCase(), user); },
     exec: async (sql) => { await seed.run(sql); },
-    failNext: (failure) => { state.failures.push({ ...failure }); },
+    failNext: (failure) => {
+      if ('chunkBody' in failure && failure.endpoint !== 'chunk') {
+        throw new Error(`a chunkBody failure applies to the chunk endpoint only, not '${failure.endpoint}'`);
+      }
+      state.failures.push({ ...failure });
+    },
     expireSessionTokens: () => state.sessions.expireAll(),
     close: async () => {
       await closeServer(server);

@@ -40,8 +40,8 @@ async function route(state: EmulatorState, request: IncomingMessage, response: S
   const chunk = request.method === 'GET' ? CHUNK_PATH.exec(path) : null;
   if (chunk) {
     const failure = takeFailure(state, 'chunk');
-    if (failure) return answerWithFailure(failure, response);
-    return handleChunkRequest(state, request, response, chunk[1]!, Number(chunk[2]));
+    if (failure && !('chunkBody' in failure)) return answerWithFailure(failure, response);
+    return handleChunkRequest(state, request, response, chunk[1]!, Number(chunk[2]), failure?.chunkBody);
   }
   for (const candidate of ROUTES) {
     const match = request.method === candidate.method ? candidate.path.exec(path) : null;
@@ -58,7 +58,7 @@ async function route(state: EmulatorState, request: IncomingMessage, response: S
 function answerWithFailure(failure: ForcedFailure, response: ServerResponse): void {
   if ('drop' in failure) response.socket?.destroy();
   else if ('status' in failure) sendJson(response, failure.status, { message: `forced HTTP ${failure.status}` });
-  else sendEnvelope(response, fail(failure.error.code, failure.error.message, failure.error.sqlState ? { sqlState: failure.error.sqlState } : null));
+  else if ('error' in failure) sendEnvelope(response, fail(failure.error.code, failure.error.message, failure.error.sqlState ? { sqlState: failure.error.sqlState } : null));
 }
 
 async function withSession(state: EmulatorState, request: IncomingMessage, action: () => void): Promise<Envelope> {

@@ -38,6 +38,12 @@ export interface EmulatorKnobs {
   expireSessionAfterQueries?: number;
   /** Every query takes at least this long (drives the 333333 path and statement timeouts). */
   slowQueryMs?: number;
+  /**
+   * Every chunk body leaves out its last this-many rows while the query response still announces
+   * them (in `returned`, `total` and the chunk's `rowCount`): a result that promises more rows than
+   * its chunks hold, which the driver streams without complaint.
+   */
+  rowsMissingPerChunk?: number;
 }
 
 export interface EmulatorCounters {
@@ -79,7 +85,18 @@ export type ForcedFailure = { endpoint: FailureEndpoint; times?: number } & (
   | { status: number; afterHandling?: boolean }
   | { error: { code: string; message: string; sqlState?: string } }
   | { drop: true; afterHandling?: boolean }
+  | { chunkBody: ChunkBodyFault }
 );
+
+/**
+ * A chunk download that starts as a 200 and then goes wrong (`chunk` endpoint only):
+ * - `drop-mid-body`: half the gzip body is sent, then the connection drops (S3 resetting a socket);
+ * - `corrupt-gzip`: the body is complete but damaged in the middle of the compressed data.
+ * (No "complete exchange, half a gzip stream": the driver's HTTP client inflates it without an error,
+ * the driver's JSON.parse of the partial rows throws inside a callback that swallows it, and the
+ * row stream then waits forever.)
+ */
+export type ChunkBodyFault = 'drop-mid-body' | 'corrupt-gzip';
 
 export interface EmulatorState {
   account: string;
