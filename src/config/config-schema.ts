@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SyncMode } from '../core/sync.ts';
+import { durationSchema } from './duration.ts';
 import { alertsSchema, loggingSchema, retentionSchema, schedulerSchema } from './operations-schema.ts';
 
 /** The modes a sync can run in; kept in step with core's `SyncMode` by the assignment below. */
@@ -46,6 +47,12 @@ export const defaultsSchema = z.strictObject({
    * Postgres, where every batch is a round trip.
    */
   readBatchSize: readBatchSizeSchema.default(1_024),
+  /**
+   * How long reading a model may take, from sending the query to its last row. A query that hangs
+   * (a lock in the warehouse, a result download that never ends) would otherwise hold its sync, and
+   * a scheduler's queue behind it, for ever. An hour is ten times what 10M rows take from DuckDB.
+   */
+  readTimeout: durationSchema.default(3_600_000),
   deletes: deleteGuardSchema
     .extend({
       maxDeletePercent: deleteGuardSchema.shape.maxDeletePercent.default(20),

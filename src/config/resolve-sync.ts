@@ -47,6 +47,7 @@ export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDe
     deleteGuard: { ...defaults.deletes, ...withoutUndefined(parsed.deletes ?? {}) },
     dependsOn: [...new Set(parsed.dependsOn ?? [])],
     readBatchSize: parsed.readBatchSize ?? defaults.readBatchSize,
+    readTimeoutMs: parsed.readTimeout ?? defaults.readTimeout,
     definitionHash: definitionHashOf({ source, key: parsed.key, destination, mapping, mode }),
   };
   if (parsed.schedule) sync.schedule = resolveSchedule(parsed.schedule);

@@ -50,6 +50,8 @@ export const syncSchema = z.strictObject({
   sla: slaSchema.optional(),
   dependsOn: z.array(nonEmptyString).optional(),
   readBatchSize: readBatchSizeSchema.optional(),
+  /** Overrides `defaults.readTimeout` ('2h', '90s'). */
+  readTimeout: durationSchema.optional(),
 });
 
 export type ParsedSync = z.output<typeof syncSchema>;

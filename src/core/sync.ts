@@ -63,6 +63,8 @@ export interface ResolvedSync {
   dependsOn: string[];
   /** Rows per read from the source. */
   readBatchSize: number;
+  /** How long reading the model may take before the query is cancelled and the plan fails. */
+  readTimeoutMs: number;
   /** Hash of everything that changes what a plan means (source, key, destination, mapping, mode). */
   definitionHash: string;
 }

@@ -111,7 +111,7 @@ async function stageModel(
   const keys: (string | null)[] = [];
   let checks = new Float64Array(sync.readBatchSize);
   let read = 0;
-  const batches = readAhead(session.read(sync.source.query, { batchSize: sync.readBatchSize, queryTag: `ebb:${sync.name}` }));
+  const batches = readAhead(session.read(sync.source.query, { batchSize: sync.readBatchSize, queryTag: `ebb:${sync.name}`, timeoutMs: sync.readTimeoutMs }));
   try {
     for await (const rows of batches) {
       if (read === 0 && rows.length > 0) {

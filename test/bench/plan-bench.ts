@@ -50,6 +50,7 @@ function benchSync(): ResolvedSync {
     deleteGuard: { maxDeletePercent: 20, blockWhenModelEmpty: true },
     dependsOn: [],
     readBatchSize: BATCH,
+    readTimeoutMs: 3_600_000,
     definitionHash: 'bench',
   };
 }

@@ -118,6 +118,23 @@ describe('deletes', () => {
     expect(plan.out).toContain('5 to create, 0 to update, 0 to delete');
   });
 
+  it('cancels a model query that outlives the sync\'s readTimeout, and says which setting to raise', async () => {
+    const slow = `select customer_id, email from customers where (select count(*) from range(10000000000)) > 0`;
+    p = await createMemoryProject({
+      rows: 5,
+      extraSyncs: {
+        slow: `source: { connection: 'warehouse', query: ${JSON.stringify(slow)} }, key: 'customer_id', readTimeout: '300ms',
+  destination: { connection: 'crm', object: 'contacts', matchOn: 'external_id' }, mapping: { external_id: 'customer_id', email: 'email' },`,
+      },
+    });
+    const started = Date.now();
+    const plan = await cli(['plan']);
+    expect(plan.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(plan.out + plan.err).toMatch(/slow[\s\S]*cancelled after 300 ms \(the sync's readTimeout\)[\s\S]*raise `readTimeout` on the sync or in `defaults`/);
+    expect(plan.out).toContain('5 to create, 0 to update, 0 to delete');
+  });
+
   it('blocks a plan that would delete too much, until --allow-deletes', async () => {
     p = await createMemoryProject({ rows: 10, mode: 'mirror' });
     expect((await cli(['apply', '--auto-approve'])).code).toBe(0);

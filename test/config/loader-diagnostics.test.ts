@@ -34,7 +34,7 @@ describe('loadProject diagnostics', () => {
     const diagnostics = await load({
       'syncs/ebb.config.ts': VALID_CONFIG,
       'syncs/a-typo.sync.ts': syncFile({ maping: `{}` }),
-      'syncs/b-mode.sync.ts': syncFile({ mode: `'merge'`, readBatchSize: `-1` }),
+      'syncs/b-mode.sync.ts': syncFile({ mode: `'merge'`, readBatchSize: `-1`, readTimeout: `'forever'` }),
       'syncs/c-schedule.sync.ts': syncFile({ schedule: `{ cron: '61 * * * *', timezone: 'Mars/Olympus' }`, sla: `{ freshness: 'soon' }` }),
       'syncs/d-missing.sync.ts': syncFile({ key: '' }),
       'syncs/e-fine.sync.ts': syncFile(),
@@ -44,6 +44,7 @@ describe('loadProject diagnostics', () => {
       'syncs/a-typo.sync.ts maping UNKNOWN_FIELD',
       'syncs/b-mode.sync.ts mode INVALID_VALUE',
       'syncs/b-mode.sync.ts readBatchSize INVALID_VALUE',
+      'syncs/b-mode.sync.ts readTimeout INVALID_DURATION',
       'syncs/c-schedule.sync.ts schedule.cron INVALID_CRON',
       'syncs/c-schedule.sync.ts schedule.timezone INVALID_TIMEZONE',
       'syncs/c-schedule.sync.ts sla.freshness INVALID_DURATION',
@@ -51,7 +52,8 @@ describe('loadProject diagnostics', () => {
     ]);
     expect(diagnostics[0]?.message).toContain('Did you mean `mapping`?');
     expect(diagnostics[1]?.message).toContain('upsert, update, create or mirror');
-    expect(diagnostics[5]?.message).toContain("'15m'");
+    expect(diagnostics[3]?.message).toContain("'15m'");
+    expect(diagnostics[6]?.message).toContain("'15m'");
   });
 
   it('turns a syntax error into one diagnostic with the compiler line, not a stack trace', async () => {

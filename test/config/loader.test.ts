@@ -37,6 +37,7 @@ describe('loadProject on a valid project', () => {
       sla: { freshnessMs: 30 * 60_000, maxFailureRate: 0.05, maxBacklog: 10000, backlogWarnRatio: 0.5 },
       dependsOn: ['companies'],
       readBatchSize: 5000,
+      readTimeoutMs: 2 * 3_600_000,
     };
     expect(byName['hubspot-contacts']).toEqual({ ...contacts, definitionHash: definitionHashOf(contacts) });
 
@@ -49,6 +50,8 @@ describe('loadProject on a valid project', () => {
       schedule: { everyMs: 3_600_000 },
       dependsOn: [],
       readBatchSize: 200,
+      // From the config's defaults.
+      readTimeoutMs: 20 * 60_000,
     });
     expect(byName.companies?.sla).toBeUndefined();
   });
@@ -63,6 +66,7 @@ describe('loadProject on a valid project', () => {
       name: 'people',
       mode: 'upsert',
       readBatchSize: 1_024,
+      readTimeoutMs: 3_600_000,
       deleteGuard: { maxDeletePercent: 20, blockWhenModelEmpty: true },
       dependsOn: [],
     });

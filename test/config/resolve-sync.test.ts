@@ -46,7 +46,7 @@ describe('definitionHash', () => {
     expect(new Set(hashes).size).toBe(variants.length);
   });
 
-  it('ignores schedule, SLA, delete guard, batch size, dependencies and masking', () => {
+  it('ignores schedule, SLA, delete guard, batch size, read timeout, dependencies and masking', () => {
     const operational: SyncDefinition = {
       ...base,
       mapping: { email: 'email', firstname: 'first_name', phone: 'phone' },
@@ -54,6 +54,7 @@ describe('definitionHash', () => {
       sla: { freshness: '1h', maxBacklog: 10 },
       deletes: { maxDeletePercent: 1 },
       readBatchSize: 100,
+      readTimeout: '5m',
       dependsOn: ['companies'],
     };
     expect(hashOf(operational)).toBe(hashOf(base));

@@ -20,7 +20,7 @@ export function duckdbError(error: unknown, doing: string, options: { code?: str
 
 export function duckdbTimeoutError(timeoutMs: number, error: unknown): SourceError {
   return new SourceError(
-    `DuckDB query cancelled after ${timeoutMs} ms (timeoutMs): ${describeError(error)}\nHint: raise the sync's timeout or make the model query cheaper.`,
+    `DuckDB query cancelled after ${timeoutMs} ms (the sync's readTimeout): ${describeError(error)}\nHint: raise \`readTimeout\` on the sync or in \`defaults\`, or make the model query cheaper.`,
     { cause: error, code: 'SOURCE_TIMEOUT' },
   );
 }

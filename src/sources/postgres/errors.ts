@@ -3,7 +3,7 @@ import { describeError, SourceError } from '../../core/errors.ts';
 
 /** What to do next, by SQLSTATE (exact code first, then its two-character class). */
 const HINTS: Readonly<Record<string, string>> = {
-  '57014': 'the query ran longer than timeoutMs (statement_timeout); raise the timeout or make the model query cheaper',
+  '57014': 'the query ran longer than the sync\'s readTimeout (statement_timeout); raise `readTimeout` on the sync or in `defaults`, or make the model query cheaper',
   '42P01': 'a table or view in the query does not exist; check its name and schema (search_path)',
   '42703': 'a column in the query does not exist; check the column names',
   '42601': 'the query is not valid Postgres SQL',

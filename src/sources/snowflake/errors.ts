@@ -70,7 +70,7 @@ export function queryError(error: unknown, options: SnowflakeOptions): SourceErr
   }
   const context = [sqlState && `SQLSTATE ${sqlState}`, queryId && `query ${queryId}`].filter(Boolean).join(', ');
   const timedOut = TIMEOUT_CODES.has(code);
-  const hint = timedOut ? '\nHint: raise the sync\'s timeout or make the model query cheaper.' : '';
+  const hint = timedOut ? '\nHint: raise `readTimeout` on the sync or in `defaults`, or make the model query cheaper.' : '';
   return new SnowflakeQueryError(`Snowflake error ${code}${context ? ` (${context})` : ''}: ${describeError(error)}${hint}`, {
     code: timedOut ? 'SOURCE_TIMEOUT' : code,
     snowflakeCode: code,

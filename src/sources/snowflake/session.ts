@@ -22,6 +22,7 @@ export class SnowflakeSourceSession implements SourceSession {
   async *read(query: string, options: ReadOptions): AsyncGenerator<Row[]> {
     assertReadOptions(options);
     this.assertOpen('read');
+    const startedAt = Date.now();
     let statement: RowStatement;
     try {
       statement = await executeStreaming(this.connection, query, { queryTag: queryTagFor(options.queryTag), timeoutMs: options.timeoutMs });
@@ -32,6 +33,11 @@ export class SnowflakeSourceSession implements SourceSession {
     const toRow = rowBuilder(statement);
     const stream = statement.streamRows();
     this.streams.add(stream);
+    // STATEMENT_TIMEOUT_IN_SECONDS bounds the query in Snowflake, not the chunk downloads after it; the
+    // driver can wait for ever on a damaged chunk, so the rest of the read's time is enforced here.
+    const deadline = options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => stream.destroy(readTimedOut(options.timeoutMs!)), Math.max(0, startedAt + options.timeoutMs - Date.now()));
     let batch: Row[] = [];
     let delivered = 0;
     try {
@@ -50,6 +56,7 @@ export class SnowflakeSourceSession implements SourceSession {
     } catch (error) {
       throw queryError(error, this.options);
     } finally {
+      clearTimeout(deadline);
       // Reached when the consumer stops early too: drop buffered rows and stop chunk downloads.
       this.streams.delete(stream);
       if (!stream.destroyed) stream.destroy();
@@ -87,6 +94,13 @@ export class SnowflakeSourceSession implements SourceSession {
   private assertOpen(doing: string): void {
     if (this.closed) throw new SourceError(`cannot ${doing}: this Snowflake session is closed; open a new one`, { code: 'SOURCE_CLOSED' });
   }
+}
+
+function readTimedOut(timeoutMs: number): SourceError {
+  return new SourceError(
+    `the Snowflake result did not finish streaming within ${timeoutMs} ms (the sync's readTimeout); nothing was planned from the partial result.\nHint: raise \`readTimeout\` on the sync or in \`defaults\` if the model is that slow to read; if a result download stalled, run the plan again.`,
+    { code: 'SOURCE_TIMEOUT' },
+  );
 }
 
 function closedDuringRead(): SourceError {

@@ -13,10 +13,10 @@ const CHUNKS = Math.ceil((ROWS - INLINE_ROWS) / CHUNK_ROWS);
 const SERIES = `SELECT i::BIGINT AS id FROM range(1, ${ROWS} + 1) t(i) ORDER BY i`;
 
 /** Reads until the read ends or fails: the rows that arrived first, and the failure if there was one. */
-async function readUntilFailure(session: SourceSession, query: string): Promise<{ rows: Row[]; error: unknown }> {
+async function readUntilFailure(session: SourceSession, query: string, timeoutMs?: number): Promise<{ rows: Row[]; error: unknown }> {
   const rows: Row[] = [];
   try {
-    for await (const batch of session.read(query, { batchSize: 500 })) rows.push(...batch);
+    for await (const batch of session.read(query, { batchSize: 500, timeoutMs })) rows.push(...batch);
   } catch (error) {
     return { rows, error };
   }
@@ -76,5 +76,16 @@ describe('Snowflake source: a result chunk that does not arrive whole', () => {
     expect(rows).toHaveLength(ROWS);
     expect(rows.every((row, index) => row.id === index + 1)).toBe(true);
     expect(emulator.counters.chunkDownloads - downloadsBefore).toBe(CHUNKS + 1);
+  });
+
+  it('fails as a timeout, at the read\'s deadline, when a chunk body is cut short and the driver waits for ever', async () => {
+    emulator.failNext({ endpoint: 'chunk', chunkBody: 'half-gzip' });
+    const started = Date.now();
+    const { rows, error } = await readUntilFailure(session, SERIES, 1_500);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(rows.length).toBeGreaterThanOrEqual(INLINE_ROWS);
+    expect(rows.length).toBeLessThan(ROWS);
+    expect(error).toMatchObject({ code: 'SOURCE_TIMEOUT', message: expect.stringContaining('did not finish streaming within 1500 ms (the sync\'s readTimeout)') });
+    expect((await readAll(session, 'SELECT 1 AS still_here')).flat()).toEqual([{ still_here: 1 }]);
   });
 });

@@ -26,7 +26,7 @@ export async function handleChunkRequest(
   const rows = stored.encodeRows(range.start, end);
   const body = await gzipAsync(Buffer.from(rows.map((row) => JSON.stringify(row)).join(','), 'utf8'));
   if (fault === 'drop-mid-body') return dropMidBody(response, body);
-  const sent = fault === 'corrupt-gzip' ? corrupted(body) : body;
+  const sent = fault === 'corrupt-gzip' ? corrupted(body) : fault === 'half-gzip' ? body.subarray(0, body.length >> 1) : body;
   response.writeHead(200, chunkHeaders(sent.length));
   response.end(sent);
 }

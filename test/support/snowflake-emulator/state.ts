@@ -91,12 +91,12 @@ export type ForcedFailure = { endpoint: FailureEndpoint; times?: number } & (
 /**
  * A chunk download that starts as a 200 and then goes wrong (`chunk` endpoint only):
  * - `drop-mid-body`: half the gzip body is sent, then the connection drops (S3 resetting a socket);
- * - `corrupt-gzip`: the body is complete but damaged in the middle of the compressed data.
- * (No "complete exchange, half a gzip stream": the driver's HTTP client inflates it without an error,
- * the driver's JSON.parse of the partial rows throws inside a callback that swallows it, and the
- * row stream then waits forever.)
+ * - `corrupt-gzip`: the body is complete but damaged in the middle of the compressed data;
+ * - `half-gzip`: a complete exchange whose body is half a gzip stream. The driver's HTTP client
+ *   inflates it without an error, its JSON.parse of the partial rows throws inside a callback that
+ *   swallows it, and the row stream then waits for ever: only the read's own deadline ends it.
  */
-export type ChunkBodyFault = 'drop-mid-body' | 'corrupt-gzip';
+export type ChunkBodyFault = 'drop-mid-body' | 'corrupt-gzip' | 'half-gzip';
 
 export interface EmulatorState {
   account: string;
