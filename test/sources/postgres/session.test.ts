@@ -40,7 +40,7 @@ describe('postgres source: session behaviour', () => {
     const error = await failure(() => rows('SELECT pg_sleep(5)', { batchSize: 10, timeoutMs: 300 }));
     expect(error.code).toBe('57014');
     expect(error.message).toMatch(/statement timeout/);
-    expect(error.message).toContain('Hint: the query ran longer than timeoutMs');
+    expect(error.message).toContain("Hint: the query ran longer than the sync's readTimeout (statement_timeout); raise `readTimeout`");
     expect(Date.now() - started).toBeLessThan(4_000);
     expect(await rows('SHOW statement_timeout')).toEqual([{ statement_timeout: '0' }]);
   });
