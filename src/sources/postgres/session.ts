@@ -33,7 +33,8 @@ export class PostgresSourceSession implements SourceSession {
 
   private constructor(
     private readonly client: pg.Client,
-    private readonly defaultStatementTimeout: string,
+    /** The role's (or database's) own statement_timeout in ms at connection time; 0: none. */
+    private readonly roleTimeoutMs: number,
   ) {
     client.on('error', (error) => {
       this.failure = error;
@@ -50,10 +51,10 @@ export class PostgresSourceSession implements SourceSession {
     try {
       await client.connect();
       await client.query(SESSION_SETUP);
-      const timeout = await client.query<{ statement_timeout: string }>('SHOW statement_timeout');
+      const timeout = await client.query<{ ms: string }>(`SELECT setting AS ms FROM pg_settings WHERE name = 'statement_timeout'`);
       const arrays = await client.query<{ array_oid: number; element_oid: number }>(USER_ARRAY_TYPES);
       for (const { array_oid, element_oid } of arrays.rows) userArrayElements.set(array_oid, element_oid);
-      const session = new PostgresSourceSession(client, timeout.rows[0]?.statement_timeout ?? '0');
+      const session = new PostgresSourceSession(client, Number(timeout.rows[0]?.ms ?? 0));
       client.off('error', earlyErrors);
       return session;
     } catch (error) {
@@ -81,7 +82,7 @@ export class PostgresSourceSession implements SourceSession {
     } catch (error) {
       failed = true;
       if (this.closed) throw new SourceError('the read stopped because this Postgres session was closed; open a new one', { cause: error, code: 'SOURCE_CLOSED' });
-      throw postgresError(this.failure ?? error, 'while running the query');
+      throw this.stricterRoleTimeout(error, options.timeoutMs) ?? postgresError(this.failure ?? error, 'while running the query');
     } finally {
       // After a server error pg-cursor has already re-synced the connection; closing then would
       // send a stray Close. Otherwise (finished, or the caller stopped early) release the portal.
@@ -113,13 +114,26 @@ export class PostgresSourceSession implements SourceSession {
     await this.client.end().catch(() => undefined);
   }
 
-  /** application_name attributes the query to its sync in pg_stat_activity; the timeout bounds the whole read. */
+  /**
+   * application_name attributes the query to its sync in pg_stat_activity; the timeout bounds the whole
+   * read. A statement_timeout a DBA set on the role or database is a policy, so it is only ever shortened.
+   */
   private async prepare(queryTag: string | undefined, timeoutMs: number | undefined): Promise<void> {
-    const timeout = timeoutMs === undefined ? this.defaultStatementTimeout : String(Math.ceil(timeoutMs));
+    const wanted = timeoutMs === undefined ? this.roleTimeoutMs : Math.ceil(timeoutMs);
+    const timeout = String(this.roleTimeoutMs > 0 ? Math.min(this.roleTimeoutMs, wanted) : wanted);
     await this.client.query("SELECT set_config('application_name', $1, false), set_config('statement_timeout', $2, false)", [
       queryTag ?? DEFAULT_APPLICATION_NAME,
       timeout,
     ]);
+  }
+
+  /** A timeout that was the role's statement_timeout, shorter than the sync's readTimeout: raising readTimeout would not help. */
+  private stricterRoleTimeout(error: unknown, timeoutMs: number | undefined): SourceError | undefined {
+    if ((error as { code?: unknown }).code !== '57014' || this.roleTimeoutMs === 0 || (timeoutMs !== undefined && timeoutMs <= this.roleTimeoutMs)) return undefined;
+    return new SourceError(
+      `Postgres cancelled the query after the statement_timeout of its role or database (${this.roleTimeoutMs} ms), which is shorter than the sync's readTimeout.\nHint: make the model query cheaper, or have the role's limit raised (ALTER ROLE ... SET statement_timeout = ...): Ebb never lengthens a limit a DBA set.`,
+      { cause: error, code: '57014' },
+    );
   }
 
   private claim(doing: string): void {

@@ -45,6 +45,25 @@ describe('postgres source: session behaviour', () => {
     expect(await rows('SHOW statement_timeout')).toEqual([{ statement_timeout: '0' }]);
   });
 
+  it("never lengthens a statement_timeout the role has, and says that raising readTimeout would not help", async () => {
+    const role = `ebb_limited_${schema.name.slice(-8)}`;
+    await schema.query(`CREATE ROLE ${role} LOGIN`);
+    await schema.query(`ALTER ROLE ${role} SET statement_timeout = '300ms'`);
+    const limited = await postgresSource.open({ connectionString: POSTGRES_URL.replace('postgres@', `${role}@`) }, { rootDir: process.cwd() });
+    try {
+      const error = await failure(() => rows('SELECT pg_sleep(3)', { batchSize: 10, timeoutMs: 60_000 }, limited));
+      expect(error.code).toBe('57014');
+      expect(error.message).toContain('statement_timeout of its role or database (300 ms), which is shorter than the sync\'s readTimeout');
+      expect(error.message).toContain('ALTER ROLE');
+      // A readTimeout shorter than the role's limit applies, with the usual hint.
+      const shorter = await failure(() => rows('SELECT pg_sleep(3)', { batchSize: 10, timeoutMs: 100 }, limited));
+      expect(shorter.message).toContain("raise `readTimeout`");
+    } finally {
+      await limited.close();
+      await schema.query(`DROP ROLE ${role}`);
+    }
+  });
+
   it('counts the timeout over the whole read, as the DuckDB source does', async () => {
     const error = await failure(async () => {
       for await (const _batch of session.read('SELECT g FROM generate_series(1, 1000) g', { batchSize: 10, timeoutMs: 300 })) {
