@@ -15,11 +15,21 @@ import { duckdbError } from './errors.ts';
 export async function countQueryRows(connection: DuckDBConnection, query: string): Promise<number> {
   let counted;
   try {
-    counted = await connection.runAndReadAll(`SELECT count(*) FROM (\n${asSubquery(query)}\n)`);
+    counted = await connection.runAndReadAll(countingSql(query));
   } catch (error) {
     throw await whyNotCountable(connection, query, error);
   }
   return Number(counted.getRows()[0]![0]);
+}
+
+/** For `ebb validate`: a query that cannot be read because its rows cannot be counted fails here, without running. */
+export async function assertCountable(connection: DuckDBConnection, query: string): Promise<void> {
+  try {
+    const prepared = await connection.prepare(countingSql(query));
+    prepared.destroySync();
+  } catch (error) {
+    throw await whyNotCountable(connection, query, error);
+  }
 }
 
 /**
@@ -53,6 +63,10 @@ async function whyNotCountable(connection: DuckDBConnection, query: string, coun
     `DuckDB cannot count the rows of this query as \`SELECT count(*) FROM (query)\`: ${describeError(countError).trim()}\nHint: Ebb counts every model's rows to prove DuckDB returned all of them; write the model as one SELECT (or FROM, WITH, PIVOT, SUMMARIZE ...) query, without a statement after it.`,
     { cause: countError, code: 'SOURCE_QUERY' },
   );
+}
+
+function countingSql(query: string): string {
+  return `SELECT count(*) FROM (\n${asSubquery(query)}\n)`;
 }
 
 /** Trailing semicolons end a statement, which a subquery cannot hold. */

@@ -7,7 +7,7 @@ import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
 import { ChunkRowReader } from './chunk-rows.ts';
 import { Deadline } from './deadline.ts';
 import { duckdbError } from './errors.ts';
-import { countQueryRows, shortResultError } from './row-count.ts';
+import { assertCountable, countQueryRows, shortResultError } from './row-count.ts';
 import { IN_MEMORY, type ResolvedDuckDBOptions } from './options.ts';
 
 /**
@@ -111,16 +111,18 @@ export class DuckDBSourceSession implements SourceSession {
     this.claim('describe');
     try {
       const prepared = await this.connection.prepare(query);
+      const columns: ColumnInfo[] = [];
       try {
-        const columns: ColumnInfo[] = [];
         for (let index = 0; index < prepared.columnCount; index++) {
           const type = prepared.columnType(index);
           columns.push({ name: prepared.columnName(index), type: type.alias ?? type.toString() });
         }
-        return columns;
       } finally {
         prepared.destroySync();
       }
+      // A read counts the query's rows (see row-count.ts): a query that cannot be counted cannot be read.
+      await assertCountable(this.connection, query);
+      return columns;
     } catch (error) {
       throw error instanceof SourceError ? error : duckdbError(error, 'to describe the query');
     } finally {

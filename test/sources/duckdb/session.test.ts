@@ -183,11 +183,13 @@ describe('duckdb source: a result cut short is an error, never a smaller model',
     expect(await rows(session, 'FROM range(3) t(i) -- every row')).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }]);
   });
 
-  it('refuses a statement whose rows cannot be counted, and says what to write instead', async () => {
+  it('refuses a statement whose rows cannot be counted, and says what to write instead; describe (ebb validate) already does', async () => {
     const error = await failure(() => rows(session, 'PRAGMA version'));
     expect(error.code).toBe('SOURCE_QUERY');
     expect(error.message).toContain('cannot count the rows of this query');
     expect(error.message).toContain('write the model as one SELECT');
+    const described = await failure(() => session.describe!('PRAGMA version'));
+    expect(described.message).toBe(error.message);
   });
 
   it('reports a broken query with its own error, not the counting query\'s', async () => {
