@@ -94,7 +94,14 @@ export class DuckDBSourceSession implements SourceSession {
         // A stream that failed may have aborted the transaction: end it before asking DuckDB why.
         await this.connection.run('ROLLBACK');
         inTransaction = false;
-        throw await shortResultError(this.connection, query, received, expected);
+        // Finding out why recomputes the query: within the read's time, like the rest of it.
+        let short: SourceError;
+        try {
+          short = await deadline.run(() => shortResultError(this.connection, query, received, expected));
+        } catch (error) {
+          throw deadline.explain(error, 'while streaming the query result');
+        }
+        throw deadline.hasExpired() ? deadline.explain(short, 'while streaming the query result') : short;
       }
       const last = batcher.flush();
       if (last) yield last;
