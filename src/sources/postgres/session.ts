@@ -21,6 +21,9 @@ const USER_ARRAY_TYPES = `
 
 const DEFAULT_APPLICATION_NAME = 'ebb';
 
+/** How long past the read's deadline Postgres' own timeout error may take to arrive. */
+const SILENCE_GRACE_MS = 2_000;
+
 /**
  * One pg client. Reads go through a server-side cursor (pg-cursor), `batchSize` rows per fetch,
  * so memory is bounded by one batch. pg hands every value over as raw text through this client's
@@ -37,7 +40,8 @@ export class PostgresSourceSession implements SourceSession {
     private readonly roleTimeoutMs: number,
   ) {
     client.on('error', (error) => {
-      this.failure = error;
+      // The first failure is the cause (cutting a silent connection makes pg report the cut as well).
+      this.failure ??= error;
     });
   }
 
@@ -68,6 +72,10 @@ export class PostgresSourceSession implements SourceSession {
     this.claim('read');
     let cursor: Cursor<Row> | undefined;
     let failed = false;
+    // statement_timeout ends the query in Postgres, which then says so; a connection that went silent
+    // (a network path gone, a NAT that forgot it) never says anything. Past the deadline and a grace for
+    // that message, the socket is cut, so the read fails instead of waiting for ever.
+    const backstop = options.timeoutMs === undefined ? undefined : setTimeout(() => this.cutSilentConnection(options.timeoutMs!), options.timeoutMs + SILENCE_GRACE_MS);
     try {
       await this.prepare(options.queryTag, options.timeoutMs);
       cursor = this.client.query(new Cursor<Row>(query));
@@ -84,6 +92,7 @@ export class PostgresSourceSession implements SourceSession {
       if (this.closed) throw new SourceError('the read stopped because this Postgres session was closed; open a new one', { cause: error, code: 'SOURCE_CLOSED' });
       throw this.stricterRoleTimeout(error, options.timeoutMs) ?? postgresError(this.failure ?? error, 'while running the query');
     } finally {
+      clearTimeout(backstop);
       // After a server error pg-cursor has already re-synced the connection; closing then would
       // send a stray Close. Otherwise (finished, or the caller stopped early) release the portal.
       if (cursor && !failed) await cursor.close().catch(() => undefined);
@@ -125,6 +134,14 @@ export class PostgresSourceSession implements SourceSession {
       queryTag ?? DEFAULT_APPLICATION_NAME,
       timeout,
     ]);
+  }
+
+  private cutSilentConnection(timeoutMs: number): void {
+    this.failure = new SourceError(
+      `Postgres sent nothing for ${SILENCE_GRACE_MS} ms past the sync's readTimeout (${timeoutMs} ms), not even its own timeout: the connection was cut and the read abandoned; nothing was planned from it.\nHint: check the network path to Postgres (a firewall or NAT dropping idle connections), then plan again.`,
+      { code: 'SOURCE_TIMEOUT' },
+    );
+    this.client.connection.stream.destroy();
   }
 
   /** A timeout that was the role's statement_timeout, shorter than the sync's readTimeout: raising readTimeout would not help. */

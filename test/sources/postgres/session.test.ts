@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRows, sourceFailure } from '../../support/source-reading.ts';
@@ -61,6 +61,42 @@ describe('postgres source: session behaviour', () => {
     } finally {
       await limited.close();
       await schema.query(`DROP ROLE ${role}`);
+    }
+  });
+
+  it('abandons a read whose connection goes silent (no rows, not even the timeout) soon after readTimeout', async () => {
+    // A proxy to Postgres that, once told, stops forwarding in both directions without closing
+    // anything: a network path that vanished.
+    let silent = false;
+    const sockets: Socket[] = [];
+    const proxy = createServer((client) => {
+      const server = connect(5432, '127.0.0.1');
+      sockets.push(client, server);
+      client.on('data', (data) => silent || server.write(data));
+      server.on('data', (data) => silent || client.write(data));
+      client.on('error', () => undefined);
+      server.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as { port: number }).port;
+    const viaProxy = await postgresSource.open({ host: '127.0.0.1', port, user: 'postgres', database: 'test' }, { rootDir: process.cwd() });
+    try {
+      let delivered = 0;
+      const started = Date.now();
+      const error = await failure(async () => {
+        for await (const batch of viaProxy.read('SELECT g FROM generate_series(1, 1000000) g', { batchSize: 100, timeoutMs: 500 })) {
+          delivered += batch.length;
+          silent = true;
+        }
+      });
+      expect(delivered).toBe(100);
+      expect(error.code).toBe('SOURCE_TIMEOUT');
+      expect(error.message).toContain("Postgres sent nothing for 2000 ms past the sync's readTimeout (500 ms)");
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await viaProxy.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 
