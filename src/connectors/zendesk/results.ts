@@ -13,11 +13,13 @@ export const NO_RESULT: RowError = {
 /**
  * Pairs each job result with the request row it belongs to: by `index` when Zendesk gives one (it
  * does for failures), else by the row's identity (external_id or email for upserts, id for deletes),
- * else by position (results follow request order).
+ * else by position (results follow request order). Position is trusted only when the list has one
+ * entry per row: in a shorter or longer one, every entry after a gap would land on the wrong row.
  */
 export function assignEntries(entries: JobResultEntry[], rowCount: number, identifies: (entry: JobResultEntry, row: number) => boolean | null): (JobResultEntry | undefined)[] {
   const assigned: (JobResultEntry | undefined)[] = new Array(rowCount).fill(undefined);
   const rest: [JobResultEntry, number][] = [];
+  const positional = entries.length === rowCount;
   entries.forEach((entry, position) => {
     const index = entry.index;
     if (typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < rowCount && !assigned[index]) assigned[index] = entry;
@@ -31,7 +33,7 @@ export function assignEntries(entries: JobResultEntry[], rowCount: number, ident
       if (match !== null) identifiable = true;
       if (match === true && !assigned[row]) target = row;
     }
-    if (target < 0 && !identifiable && position < rowCount && !assigned[position]) target = position;
+    if (target < 0 && !identifiable && positional && !assigned[position]) target = position;
     if (target >= 0) assigned[target] = entry;
   }
   return assigned;

@@ -16,6 +16,11 @@ export interface ZendeskKnobs {
   /** The next N jobs end with this job status instead of `completed`, applying nothing. */
   failNextJobs: number;
   failJobStatus: 'failed' | 'killed';
+  /**
+   * Finished jobs skip the rows at these request positions (0-based): nothing is written for them and
+   * `results[]` has no entry for them, so it is shorter than the rows sent.
+   */
+  jobSkipRows: number[];
   /** The next N API calls answer `failStatus` (500, 502, 503, …) without doing anything. */
   failNext: number;
   failStatus: number;
@@ -36,6 +41,7 @@ export function defaultZendeskKnobs(): ZendeskKnobs {
     failExternalIds: [],
     failNextJobs: 0,
     failJobStatus: 'failed',
+    jobSkipRows: [],
     failNext: 0,
     failStatus: 500,
     rateLimitNext: 0,

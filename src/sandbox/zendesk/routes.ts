@@ -65,6 +65,9 @@ export function routeApi(method: string, parts: string[], query: URLSearchParams
 
 const BULK_ACTION: Record<WriteMode, string> = { 'create-or-update': 'POST {object}/create_or_update_many', create: 'POST {object}/create_many', update: 'PUT {object}/update_many' };
 
+/** The `jobSkipRows` knob: a job that neither writes nor reports this row. */
+const skipsRow = (ctx: ApiContext, index: number): boolean => ctx.knobs.jobSkipRows.includes(index);
+
 function bulkWrite(object: ZendeskObject, mode: WriteMode, body: unknown, ctx: ApiContext): Reply {
   const rows = isObject(body) ? body[object] : undefined;
   if (!Array.isArray(rows)) {
@@ -75,7 +78,7 @@ function bulkWrite(object: ZendeskObject, mode: WriteMode, body: unknown, ctx: A
   recordBatchSize(ctx.stats, BULK_ACTION[mode].replace('{object}', object), rows.length);
   if (!ctx.jobs.hasRoom()) return jobLimitReply(ctx);
   const inputs = rows as Record<string, JsonValue>[];
-  const job = ctx.jobs.create(inputs.length, () => inputs.map((row, index) => writeRow(object, row, index, ctx.store, ctx.knobs, mode)));
+  const job = ctx.jobs.create(inputs.length, () => inputs.flatMap((row, index) => (skipsRow(ctx, index) ? [] : [writeRow(object, row, index, ctx.store, ctx.knobs, mode)])));
   return { status: 200, body: jobStatusBody(job, ctx.apiBase) };
 }
 
@@ -88,9 +91,10 @@ function destroyMany(object: ZendeskObject, query: URLSearchParams, ctx: ApiCont
   recordBatchSize(ctx.stats, `DELETE ${object}/destroy_many`, requested.length);
   if (!ctx.jobs.hasRoom()) return jobLimitReply(ctx);
   const job = ctx.jobs.create(requested.length, () =>
-    requested.map((value, index) => {
+    requested.flatMap((value, index) => {
+      if (skipsRow(ctx, index)) return [];
       const record = ids ? ctx.store.byId(object, Number(value)) : ctx.store.findBy(object, 'external_id', value);
-      return destroyRow(object, { id: record?.id ?? null, requested: value }, index, ctx.store);
+      return [destroyRow(object, { id: record?.id ?? null, requested: value }, index, ctx.store)];
     }),
   );
   return { status: 200, body: jobStatusBody(job, ctx.apiBase) };
