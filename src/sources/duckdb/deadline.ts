@@ -36,6 +36,15 @@ export class Deadline {
     }
   }
 
+  /** `run`, with a failure explained as `explain` does. */
+  async within<T>(doing: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.run(work);
+    } catch (error) {
+      throw this.explain(error, doing);
+    }
+  }
+
   /** True once the time is up: DuckDB then ends a stream it was producing as if it were complete. */
   hasExpired(): boolean {
     return this.expired;

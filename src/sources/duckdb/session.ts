@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { SourceError } from '../../core/errors.ts';
 import type { Row } from '../../core/values.ts';
 import { assertReadOptions, RowBatcher } from '../normalise/batches.ts';
@@ -9,6 +9,8 @@ import { Deadline } from './deadline.ts';
 import { duckdbError } from './errors.ts';
 import { assertCountable, countQueryRows, shortResultError } from './row-count.ts';
 import { IN_MEMORY, type ResolvedDuckDBOptions } from './options.ts';
+
+const STREAMING = 'while streaming the query result';
 
 /**
  * One DuckDB database and one connection. Init SQL (ATTACH, USE, SET, temp views) is connection
@@ -58,29 +60,14 @@ export class DuckDBSourceSession implements SourceSession {
       // The count and the stream must see the same data.
       await this.connection.run('BEGIN TRANSACTION');
       inTransaction = true;
-      let expected: number;
-      try {
-        expected = await deadline.run(() => countQueryRows(this.connection, query));
-      } catch (error) {
-        throw deadline.explain(error, 'to run the query');
-      }
-      let result: DuckDBResult;
-      try {
-        result = await deadline.run(() => this.connection.stream(query));
-      } catch (error) {
-        throw deadline.explain(error, 'to run the query');
-      }
+      const expected = await deadline.within('to run the query', () => countQueryRows(this.connection, query));
+      const result = await deadline.within('to run the query', () => this.connection.stream(query));
       const reader = new ChunkRowReader(result);
       const batcher = new RowBatcher(options.batchSize);
       let received = 0;
       for (;;) {
         this.assertOpen();
-        let chunk;
-        try {
-          chunk = await deadline.run(() => result.fetchChunk());
-        } catch (error) {
-          throw deadline.explain(error, 'while streaming the query result');
-        }
+        const chunk = await deadline.within(STREAMING, () => result.fetchChunk());
         if (!chunk || chunk.rowCount === 0) break;
         received += chunk.rowCount;
         for (const batch of batcher.push(reader.rows(chunk))) {
@@ -89,19 +76,14 @@ export class DuckDBSourceSession implements SourceSession {
         }
       }
       // An interrupt or a failure part-way also ends the stream quietly (see row-count.ts).
-      if (deadline.hasExpired()) throw deadline.explain(new Error('interrupted while streaming the query result'), 'while streaming the query result');
+      if (deadline.hasExpired()) throw deadline.explain(new Error('interrupted while streaming the query result'), STREAMING);
       if (received !== expected) {
         // A stream that failed may have aborted the transaction: end it before asking DuckDB why.
         await this.connection.run('ROLLBACK');
         inTransaction = false;
         // Finding out why recomputes the query: within the read's time, like the rest of it.
-        let short: SourceError;
-        try {
-          short = await deadline.run(() => shortResultError(this.connection, query, received, expected));
-        } catch (error) {
-          throw deadline.explain(error, 'while streaming the query result');
-        }
-        throw deadline.hasExpired() ? deadline.explain(short, 'while streaming the query result') : short;
+        const short = await deadline.within(STREAMING, () => shortResultError(this.connection, query, received, expected));
+        throw deadline.hasExpired() ? deadline.explain(short, STREAMING) : short;
       }
       const last = batcher.flush();
       if (last) yield last;
