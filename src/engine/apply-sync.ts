@@ -5,7 +5,7 @@ import type { ResolvedSync } from '../core/sync.ts';
 import type { ConnectorDefinition, ConnectorSession } from '../connectors/connector.ts';
 import type { CommitBatch, FailedRow, SnapshotStore } from '../snapshot/store.ts';
 import type { Clock } from './clock.ts';
-import type { EventSink, SyncApplyResult } from './events.ts';
+import { stoppedStatus, type EventSink, type SyncApplyResult } from './events.ts';
 import { batchChanges, type PlannedBatch } from './operations.ts';
 import type { AccountPacer } from './pacer.ts';
 import { backoffDelay, sendWithRetry, type RetryPolicy } from './retry.ts';
@@ -218,7 +218,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
   if (unsent > 0) result.unsent = unsent;
   if (unrecorded > 0) result.unrecorded = unrecorded;
   if (stopReason) {
-    result.status = result.delivered > 0 ? 'partial' : 'failed';
+    result.status = stoppedStatus(result.delivered);
     result.message = recordingFailure
       ? recordingFailureMessage(recordingFailure, { unrecorded, unsent, mode: plan.mode, matchOn: sync.destination.matchOn })
       : stopMessage(stopReason);

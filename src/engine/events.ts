@@ -39,6 +39,11 @@ export interface SyncApplyResult {
   unrecorded?: number;
 }
 
+/** The status of a run that stopped before its end: partial if anything got through. */
+export function stoppedStatus(delivered: number): 'partial' | 'failed' {
+  return delivered > 0 ? 'partial' : 'failed';
+}
+
 export type EventSink = (event: EngineEvent) => void;
 
 export const ignoreEvents: EventSink = () => {};

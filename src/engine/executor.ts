@@ -6,7 +6,7 @@ import type { ConnectorDefinition } from '../connectors/connector.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
 import { pushSyncPlan } from './apply-sync.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { shielded, type EventSink, type SyncApplyResult } from './events.ts';
+import { shielded, stoppedStatus, type EventSink, type SyncApplyResult } from './events.ts';
 import { isHolderDead, lockHolderId } from './lock-holder.ts';
 import { PacerRegistry } from './pacer.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.ts';
@@ -56,7 +56,7 @@ export const DEFAULT_LOCK_TTL_MS = 120_000;
 
 /** `result`, no longer a success, with `problem` added to its message. */
 function withProblem(result: SyncApplyResult, problem: string): SyncApplyResult {
-  const status = result.status === 'succeeded' || result.status === 'skipped' ? (result.delivered > 0 ? 'partial' : 'failed') : result.status;
+  const status = result.status === 'succeeded' || result.status === 'skipped' ? stoppedStatus(result.delivered) : result.status;
   return { ...result, status, message: result.message ? `${result.message} Also, ${problem}.` : `${problem[0]!.toUpperCase()}${problem.slice(1)}.` };
 }
 

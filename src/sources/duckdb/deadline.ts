@@ -18,7 +18,7 @@ export class Deadline {
     this.endsAt = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  private async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.endsAt === undefined) return work();
     const remaining = this.endsAt - Date.now();
     if (remaining <= 0) {
