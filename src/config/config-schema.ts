@@ -50,7 +50,8 @@ export const defaultsSchema = z.strictObject({
   /**
    * How long reading a model may take, from sending the query to its last row. A query that hangs
    * (a lock in the warehouse, a result download that never ends) would otherwise hold its sync, and
-   * a scheduler's queue behind it, for ever. An hour is ten times what 10M rows take from DuckDB.
+   * a scheduler's queue behind it, for ever. An hour is far more than a large model needs (10M rows read
+   * from DuckDB in under a minute here), so only a hung read reaches it.
    */
   readTimeout: durationSchema.default(3_600_000),
   deletes: deleteGuardSchema
