@@ -195,6 +195,11 @@ describe('duckdb source: a result cut short is an error, never a smaller model',
   it('reports a broken query with its own error, not the counting query\'s', async () => {
     const error = await failure(() => rows(session, 'SELECT nope FROM range(3) t(i)'));
     expect(error.message).toMatch(/DuckDB failed to run the query: Binder Error: .*nope/);
-    expect(error.message).not.toContain('count(*)');
+    // Line 1 of the model, not line 2 of `SELECT count(*) FROM (\n<model>\n)`.
+    expect(error.message).toContain('LINE 1: SELECT nope');
+    // A syntax error is the model's, not a sign that it cannot be counted.
+    const syntax = await failure(() => rows(session, 'SELEC 1'));
+    expect(syntax.message).toContain('Hint: the query is not valid DuckDB SQL');
+    expect(syntax.message).not.toContain('cannot count');
   });
 });
