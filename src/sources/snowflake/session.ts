@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import { SourceError } from '../../core/errors.ts';
 import type { Row } from '../../core/values.ts';
+import { assertReadOptions, assertUniqueColumnNames } from '../normalise/batches.ts';
 import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
 import { queryError } from './errors.ts';
 import { cellConverter, snowflakeTypeName, type CellConverter } from './normalise.ts';
@@ -111,26 +112,11 @@ function closedDuringRead(): SourceError {
 function rowBuilder(statement: RowStatement): (cells: unknown[]) => Row {
   const columns = statement.getColumns() ?? [];
   const names = columns.map((column) => column.getName());
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate !== undefined) {
-    throw new SourceError(
-      `the query returns more than one column named "${duplicate}"; give each column a distinct alias (SELECT a.id AS account_id, ...)`,
-      { code: 'SOURCE_DUPLICATE_COLUMN' },
-    );
-  }
+  assertUniqueColumnNames(names);
   const converters: CellConverter[] = columns.map(cellConverter);
   return (cells) => {
     const row: Row = {};
     for (let index = 0; index < names.length; index++) row[names[index]!] = converters[index]!(cells[index]);
     return row;
   };
-}
-
-function assertReadOptions(options: ReadOptions): void {
-  if (!Number.isSafeInteger(options.batchSize) || options.batchSize < 1) {
-    throw new SourceError(`batchSize must be a positive integer, got ${String(options.batchSize)}`, { code: 'SOURCE_INVALID_OPTIONS' });
-  }
-  if (options.timeoutMs !== undefined && (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0)) {
-    throw new SourceError(`timeoutMs must be a positive number of milliseconds, got ${String(options.timeoutMs)}`, { code: 'SOURCE_INVALID_OPTIONS' });
-  }
 }
