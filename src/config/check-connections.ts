@@ -4,6 +4,7 @@ import { isSecretRef, type ConnectionConfig, type ResolvedSync, type SyncMode } 
 import type { ConnectorDefinition, WriteOperation } from '../connectors/connector.ts';
 import type { SourceDefinition } from '../sources/source.ts';
 import { ConfigCodes, configError, didYouMean, listNames } from './diagnostics.ts';
+import type { MatchCaseRule } from './resolve-sync.ts';
 
 /** The source and connector kinds a project may use, keyed by kind (`duckdb`, `hubspot`, ...). */
 export interface ProjectKinds {
@@ -161,6 +162,23 @@ function guarded(check: () => string[]): string[] {
 }
 
 /** Own properties only: a connection or kind named `constructor` must not find Object's. */
+/**
+ * What each destination's connector says about matching keys ignoring case. An unknown connection or
+ * object counts as exact matching here: `checkSyncConnections` reports those problems.
+ */
+export function connectorMatchCaseRule(connections: Record<string, ConnectionConfig> | undefined, kinds: ProjectKinds): MatchCaseRule {
+  return ({ connection: name, object, matchOn }) => {
+    const connection = connections === undefined ? undefined : own(connections, name);
+    const connector = connection === undefined ? undefined : own(kinds.connectors, connection.kind);
+    if (!connection || !connector?.matchIgnoresCase) return false;
+    try {
+      return connector.matchIgnoresCase(object, matchOn, optionsForValidation(connection));
+    } catch {
+      return false;
+    }
+  };
+}
+
 export function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }

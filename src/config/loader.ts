@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import type { ResolvedConfig, ResolvedSync } from '../core/sync.ts';
-import { checkSyncConnections, type ProjectKinds } from './check-connections.ts';
+import { checkSyncConnections, connectorMatchCaseRule, type ProjectKinds } from './check-connections.ts';
 import { CONFIG_FILE, loadConfigFile, type LoadedConfig } from './config-file.ts';
 import { dependencyProblems } from './dependencies.ts';
 import { ConfigCodes, configError, configWarning } from './diagnostics.ts';
@@ -89,7 +89,7 @@ async function loadSyncFiles(
       diagnostics.push(...issuesToDiagnostics(result.error.issues, syncSchema, { file, sync: syncName }));
       continue;
     }
-    const resolved = resolveSync(result.data, file, config.defaults);
+    const resolved = resolveSync(result.data, file, config.defaults, connectorMatchCaseRule(config.connections, kinds));
     diagnostics.push(...resolved.diagnostics);
     if (!resolved.sync) continue;
     unresolved.delete(resolved.sync.name);

@@ -13,8 +13,14 @@ export interface ResolveResult {
   diagnostics: Diagnostic[];
 }
 
-/** A schema-valid sync plus the config's defaults → the engine's ResolvedSync, or why not. */
-export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDefaults): ResolveResult {
+/** Whether the connector behind a destination finds records by `matchOn` ignoring case. */
+export type MatchCaseRule = (destination: { connection: string; object: string; matchOn: string }) => boolean;
+
+/**
+ * A schema-valid sync plus the config's defaults → the engine's ResolvedSync, or why not.
+ * `connectorIgnoresCase` answers for syncs that do not set `destination.matchIgnoresCase`.
+ */
+export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDefaults, connectorIgnoresCase: MatchCaseRule = () => false): ResolveResult {
   const diagnostics: Diagnostic[] = [];
   const name = parsed.name ?? basename(file).slice(0, -SYNC_FILE_SUFFIX.length);
   const where = { file, sync: name };
@@ -35,7 +41,8 @@ export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDe
   if (matchOn === undefined || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
 
   const source = { connection: parsed.source.connection, query: parsed.source.query };
-  const destination = { connection: parsed.destination.connection, object: parsed.destination.object, matchOn };
+  const addressed = { connection: parsed.destination.connection, object: parsed.destination.object, matchOn };
+  const destination = { ...addressed, matchIgnoresCase: parsed.destination.matchIgnoresCase ?? connectorIgnoresCase(addressed) };
   const sync: ResolvedSync = {
     name,
     file,

@@ -39,6 +39,12 @@ export const syncSchema = z.strictObject({
     object: nonEmptyString,
     /** Destination field holding the key; defaults to the one field mapped from `key`. */
     matchOn: nonEmptyString.optional(),
+    /**
+     * Whether the destination finds records by `matchOn` ignoring letter case. Defaults to what the
+     * connector knows (HubSpot emails and domains, Zendesk external_id); set it for a Salesforce
+     * External ID marked case-insensitive, say.
+     */
+    matchIgnoresCase: z.boolean().optional(),
   }),
   mapping: z
     .record(nonEmptyString, fieldSourceSchema)

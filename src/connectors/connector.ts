@@ -149,4 +149,11 @@ export interface ConnectorDefinition {
    * problem. Without it, validate checks only that mapped fields exist and are writable.
    */
   checkMapping?(check: MappingCheck): string[];
+  /**
+   * True when the destination finds records by `matchOn` ignoring letter case, so that keys differing
+   * only in case ("Ada@x.com", "ada@x.com") address one record. The engine then compares keys the same
+   * way, so such rows are reported as duplicates and a key that only changes case stays one record.
+   * Left out: keys match exactly. A sync can override it (`destination.matchIgnoresCase`).
+   */
+  matchIgnoresCase?(object: string, matchOn: string, options: Record<string, unknown>): boolean;
 }

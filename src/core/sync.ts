@@ -53,6 +53,11 @@ export interface ResolvedSync {
      * Zendesk external_id). Upserts address records by it, so a re-sent batch never duplicates.
      */
     matchOn: string;
+    /**
+     * The destination finds records by `matchOn` ignoring letter case: row keys are then compared
+     * lower-cased (core/match-key.ts), so "Ada@x.com" and "ada@x.com" are one record here as there.
+     */
+    matchIgnoresCase: boolean;
   };
   mapping: FieldMapping[];
   mode: SyncMode;

@@ -11,7 +11,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function sync(extra: Partial<ResolvedSync> = {}): ResolvedSync {
   return {
     name: 'contacts', file: 'syncs/contacts.sync.ts', source: { connection: 'w', query: 'q' }, key: 'id',
-    destination: { connection: 'crm', object: 'contacts', matchOn: 'id' }, mapping: [{ to: 'id', from: 'id', sensitive: false }],
+    destination: { connection: 'crm', object: 'contacts', matchOn: 'id', matchIgnoresCase: false }, mapping: [{ to: 'id', from: 'id', sensitive: false }],
     mode: 'upsert', deleteGuard: { maxDeletePercent: 20, blockWhenModelEmpty: true }, dependsOn: [], readBatchSize: 100, readTimeoutMs: 60_000, definitionHash: 'h',
     ...extra,
   };

@@ -44,7 +44,7 @@ function benchSync(): ResolvedSync {
     file: 'bench.sync.ts',
     source: { connection: 'warehouse', query: 'select * from model' },
     key: 'id',
-    destination: { connection: 'crm', object: 'contacts', matchOn: 'external_id' },
+    destination: { connection: 'crm', object: 'contacts', matchOn: 'external_id', matchIgnoresCase: false },
     mapping: [{ to: 'external_id', from: 'id', sensitive: false }, ...COLUMNS.slice(0, 9).map((c) => ({ to: c, from: c, sensitive: false }))],
     mode: MODE,
     deleteGuard: { maxDeletePercent: 20, blockWhenModelEmpty: true },

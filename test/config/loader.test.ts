@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject, definitionHashOf } from '../../src/config/index.ts';
+import { builtInKinds } from '../../src/cli/registry.ts';
 import type { ResolvedSync } from '../../src/core/sync.ts';
 import { removeProjects, syncFile, testKinds, VALID_CONFIG, VALID_FIXTURE, writeProject } from './support.ts';
 
@@ -24,7 +25,7 @@ describe('loadProject on a valid project', () => {
       file: 'syncs/hubspot-contacts.sync.ts',
       source: { connection: 'warehouse', query: 'select * from customers' },
       key: 'email',
-      destination: { connection: 'hubspot', object: 'contacts', matchOn: 'email' },
+      destination: { connection: 'hubspot', object: 'contacts', matchOn: 'email', matchIgnoresCase: false },
       mapping: [
         { to: 'email', from: 'email', sensitive: false },
         { to: 'firstname', from: 'first_name', sensitive: false },
@@ -79,6 +80,23 @@ describe('loadProject on a valid project', () => {
     const second = await loadProject(root, testKinds);
     expect(first.ok && first.config.syncs[0]?.readBatchSize).toBe(1_024);
     expect(second.ok && second.config.syncs[0]?.readBatchSize).toBe(42);
+  });
+
+  it("takes how keys are matched from the destination's connector, unless the sync says", async () => {
+    const root = writeProject({
+      'syncs/ebb.config.ts': VALID_CONFIG,
+      // The real HubSpot connector: it matches contacts' email ignoring case, a custom property exactly.
+      'syncs/by-email.sync.ts': syncFile(),
+      'syncs/by-property.sync.ts': syncFile({ mapping: `{ customer_key: 'email' }` }),
+      'syncs/overridden.sync.ts': syncFile({ destination: `{ connection: 'hubspot', object: 'contacts', matchIgnoresCase: false }` }),
+    });
+    const result = await loadProject(root, { ...testKinds, connectors: { hubspot: builtInKinds.connectors.hubspot! } });
+    if (!result.ok) throw new Error(JSON.stringify(result.diagnostics, null, 2));
+    const ignoresCase = Object.fromEntries(result.config.syncs.map((s) => [s.name, s.destination.matchIgnoresCase]));
+    expect(ignoresCase).toEqual({ 'by-email': true, 'by-property': false, overridden: false });
+    // Test kinds that say nothing about it match exactly.
+    const plain = await loadProject(root, testKinds);
+    expect(plain.ok && plain.config.syncs.map((s) => s.destination.matchIgnoresCase)).toEqual([false, false, false]);
   });
 
   it('warns, without failing, about a deletes guard on a sync that never deletes', async () => {

@@ -40,6 +40,7 @@ describe('definitionHash', () => {
       { ...base, source: { ...base.source, query: 'select * from customers where active' } },
       { ...base, destination: { ...base.destination, object: 'leads' } },
       { ...base, mode: 'mirror' },
+      { ...base, destination: { ...base.destination, matchIgnoresCase: true } },
     ];
     const hashes = variants.map(hashOf);
     expect(hashes.filter((hash) => hash === original)).toEqual([]);
@@ -58,6 +59,22 @@ describe('definitionHash', () => {
       dependsOn: ['companies'],
     };
     expect(hashOf(operational)).toBe(hashOf(base));
+  });
+
+  it('is the same for a sync matching keys exactly whether it says so or not', () => {
+    expect(hashOf({ ...base, destination: { ...base.destination, matchIgnoresCase: false } })).toBe(hashOf(base));
+  });
+});
+
+describe('matchIgnoresCase', () => {
+  it("follows the connector unless the sync sets it", () => {
+    const connectorSays = (ignores: boolean) => () => ignores;
+    const resolveWith = (definition: SyncDefinition, ignores: boolean) =>
+      resolveSync(syncSchema.parse(definition), 'syncs/contacts.sync.ts', BUILT_IN_DEFAULTS, connectorSays(ignores)).sync?.destination.matchIgnoresCase;
+    expect(resolveWith(base, true)).toBe(true);
+    expect(resolveWith(base, false)).toBe(false);
+    expect(resolveWith({ ...base, destination: { ...base.destination, matchIgnoresCase: false } }, true)).toBe(false);
+    expect(resolveWith({ ...base, destination: { ...base.destination, matchIgnoresCase: true } }, false)).toBe(true);
   });
 });
 

@@ -29,4 +29,6 @@ export const hubspotConnector: ConnectorDefinition = {
     return new HubspotSession(client, parsed);
   },
   checkMapping: (check) => checkMapping(check.fields, check.mapping, check.matchOn, check.columnTypes),
+  // HubSpot stores contacts' emails and companies' domains lower-cased (destination-apis.md §4).
+  matchIgnoresCase: (object, matchOn) => (object === 'contacts' && matchOn === 'email') || (object === 'companies' && matchOn === 'domain'),
 };

@@ -51,4 +51,7 @@ export const zendeskConnector: ConnectorDefinition = {
     const requester = client.jobstatuses as unknown as ZendeskRequester;
     return new ZendeskSession(requester, parsed, zendeskConnector.accountKey(options), context.sleep);
   },
+
+  // Users and organizations are matched on external_id ignoring case (destination-apis.md, users table).
+  matchIgnoresCase: (_object, matchOn) => matchOn === 'external_id',
 };
