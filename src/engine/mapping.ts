@@ -1,4 +1,5 @@
 import { canonicalJson } from '../core/fingerprint.ts';
+import { matchKey } from '../core/match-key.ts';
 import { RowCheckHasher } from '../core/row-check.ts';
 import type { FieldMapping } from '../core/sync.ts';
 import type { Row, Value } from '../core/values.ts';
@@ -89,6 +90,15 @@ export function keyOf(row: Row, keyColumn: string): string | null {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return canonicalJson(value);
+}
+
+/** `keyOf`, as the destination compares keys (core/match-key.ts). */
+export function matchKeyReader(keyColumn: string, ignoreCase: boolean): (row: Row) => string | null {
+  if (!ignoreCase) return (row) => keyOf(row, keyColumn);
+  return (row) => {
+    const key = keyOf(row, keyColumn);
+    return key === null ? null : matchKey(key, true);
+  };
 }
 
 /** Model columns the mapping or key need that the model did not return. */

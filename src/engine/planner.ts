@@ -12,7 +12,8 @@ import { ChangeSpool } from './change-spool.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { shielded, type EventSink } from './events.ts';
 import { deleteGuardBlock } from './guards.ts';
-import { keyOf, missingColumns, payloadEncoder, rowChecker } from './mapping.ts';
+import { adoptKeyCase } from './key-case.ts';
+import { matchKeyReader, missingColumns, payloadEncoder, rowChecker } from './mapping.ts';
 
 /**
  * Changes per diff page. Small, because a page lives long enough to be promoted in V8: pages of 5,000
@@ -53,6 +54,7 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
   const plan: SyncPlan = {
     sync: sync.name,
     definitionHash: sync.definitionHash,
+    // Set again once the snapshot's keys are settled (adoptKeyCase may move the serial).
     base: { lineage: state.lineage, serial: state.serial },
     mode: sync.mode,
     destination: { ...sync.destination },
@@ -67,6 +69,9 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
     errored: false,
   };
   try {
+    const keys = await adoptKeyCase(sync, deps.store);
+    plan.base = { lineage: keys.state.lineage, serial: keys.state.serial };
+    plan.diagnostics.push(...keys.diagnostics);
     const stager = await deps.store.beginStaging(sync.name);
     plan.snapshotRows = stager.snapshotRows;
     const staged = await stageModel(sync, deps, stager, (rows) => events({ type: 'plan-read-progress', sync: sync.name, rows }));
@@ -107,6 +112,7 @@ async function stageModel(
   const settle = stager.snapshotRows > 0;
   const encode = payloadEncoder(sync.mapping);
   const check = rowChecker(sync.mapping);
+  const keyOfRow = matchKeyReader(sync.key, sync.destination.matchIgnoresCase);
   const diagnostics: Diagnostic[] = [];
   const keys: (string | null)[] = [];
   let checks = new Float64Array(sync.readBatchSize);
@@ -132,7 +138,7 @@ async function stageModel(
       if (checks.length < rows.length) checks = new Float64Array(rows.length);
       keys.length = rows.length;
       for (let i = 0; i < rows.length; i += 1) {
-        const key = keyOf(rows[i]!, sync.key);
+        const key = keyOfRow(rows[i]!);
         keys[i] = key;
         if (settle) checks[i] = key === null ? 0 : check(key, rows[i]!);
       }
@@ -193,7 +199,10 @@ function keyDiagnostics(sync: ResolvedSync, summary: StageSummary): Diagnostic[]
       sync: sync.name,
       file: sync.file,
       path: 'key',
-      message: `${summary.duplicateKeys} key value(s) of "${sync.key}" appear more than once, e.g. ${samples}. Each row must have a unique key: deduplicate in the query or choose another key`,
+      message: sync.destination.matchIgnoresCase
+        ? `${summary.duplicateKeys} key value(s) of "${sync.key}" appear more than once, compared ignoring case as the destination matches ${sync.destination.matchOn}, e.g. ${samples}. ` +
+          'Rows whose keys differ only in case would be written to the same record, the last one winning: deduplicate in the query (e.g. on lower(' + sync.key + ')) or choose another key'
+        : `${summary.duplicateKeys} key value(s) of "${sync.key}" appear more than once, e.g. ${samples}. Each row must have a unique key: deduplicate in the query or choose another key`,
     });
   }
   return diagnostics;

@@ -18,6 +18,27 @@ export interface SyncState {
   definitionHash: string | null;
 }
 
+/** How a sync's snapshot keys are to be compared, and how to recover a key as the model wrote it. */
+export interface KeyCaseRequest {
+  ignoreCase: boolean;
+  /** The key as the model gave it, from a snapshot row's payload (its matchOn field); null if not there. */
+  keyInPayload(payloadJson: string): string | null;
+}
+
+/** What `adoptKeyCase` did. */
+export interface KeyCaseAdoption {
+  /** The sync's state afterwards: the base for a plan. */
+  state: SyncState;
+  /** Snapshot rows whose key was rewritten. */
+  rekeyed: number;
+  /**
+   * Keys held twice, in different case, and now once. They were one record in the destination: the
+   * row delivered last is kept (its payload is what the destination got last); up to 5 samples.
+   */
+  merged: number;
+  mergedSamples: string[];
+}
+
 export interface StagedRow {
   /** Row key as a string; null when the model's key column was null (reported, never staged). */
   key: string | null;
@@ -230,6 +251,13 @@ export interface SnapshotStore extends OperationsStore {
   /** The sync's state, created with a fresh lineage if it has none. */
   ensureState(sync: string): Promise<SyncState>;
   readState(sync: string): Promise<SyncState | null>;
+  /**
+   * The sync's state (created if need be), with its snapshot keyed the way `request` compares keys.
+   * Rows written while keys were compared the other way are re-keyed in one transaction: lower-cased,
+   * or back to the key in their payload. That bumps the serial, so plans made before are stale.
+   * Refused (SYNC_LOCKED) while another apply holds the sync's lock.
+   */
+  adoptKeyCase(sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption>;
   /** Records in the sync's snapshot. */
   countRows(sync: string): Promise<number>;
 

@@ -6,6 +6,7 @@ import { canonicalJson, fingerprint } from '../../src/core/fingerprint.ts';
 import { rowCheck } from '../../src/core/row-check.ts';
 import type { Row } from '../../src/core/values.ts';
 import type { CommitBatch, SnapshotStore, StagedRow, SyncState } from '../../src/snapshot/store.ts';
+import { describeKeyCaseContract } from './key-case-contract.ts';
 import { describeOperationsContract } from './operations-store-contract.ts';
 
 export interface OpenedStore {
@@ -466,6 +467,8 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
           }),
         ),
     );
+
+    describeKeyCaseContract(() => store);
 
     describe('reset', () => {
       it('starts a new lineage and forgets rows and errors, keeping runs; older plans become stale', async () => {

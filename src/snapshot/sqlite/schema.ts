@@ -16,6 +16,8 @@ export const syncState = sqliteTable('sync_state', {
   /** When a commit last delivered or deleted anything; the scheduler's freshness clock. */
   lastDeliveredAt: text('last_delivered_at'),
   updatedAt: text('updated_at').notNull(),
+  /** The snapshot's keys are lower-cased: the destination matches them ignoring case (core/match-key.ts). */
+  keysIgnoreCase: integer('keys_ignore_case', { mode: 'boolean' }).notNull().default(false),
 });
 
 /** What the destination acknowledged, per record. */

@@ -5,6 +5,8 @@ import type {
   CommitBatch,
   CycleOutcome,
   DiffOptions,
+  KeyCaseAdoption,
+  KeyCaseRequest,
   LockRequest,
   LockResult,
   PendingSummary,
@@ -22,6 +24,7 @@ import { BatchCommitter } from './commit.ts';
 import { openSnapshotDb, type SnapshotDb } from './connection.ts';
 import { diffStaging } from './diff.ts';
 import { HealthRecorder } from './health.ts';
+import { adoptKeyCase } from './key-case.ts';
 import * as locks from './lock.ts';
 import { PendingTracker } from './pending.ts';
 import { pruneHistory } from './retention.ts';
@@ -71,6 +74,10 @@ export class SqliteSnapshotStore implements SnapshotStore {
 
   async ensureState(sync: string): Promise<SyncState> {
     return this.guard("set up the sync's state", () => state.ensureState(this.db, sync));
+  }
+
+  async adoptKeyCase(sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption> {
+    return this.guard("re-key the sync's snapshot", () => adoptKeyCase(this.db, sync, request));
   }
 
   async readState(sync: string): Promise<SyncState | null> {

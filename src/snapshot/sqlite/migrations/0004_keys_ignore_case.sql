@@ -1,0 +1,1 @@
+ALTER TABLE `sync_state` ADD `keys_ignore_case` integer DEFAULT false NOT NULL;
