@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { emptyTotals } from '../core/change.ts';
 import { changeList } from '../core/change-set.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
-import { LocalStorageError, describeError } from '../core/errors.ts';
+import { LocalStorageError, LockHeldError, describeError } from '../core/errors.ts';
 import { fingerprintOf } from '../core/fingerprint.ts';
 import { PLAN_FORMAT_VERSION, type Plan, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
@@ -89,8 +89,11 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
       code: (error as { code?: string }).code ?? 'PLAN_FAILED',
       sync: sync.name,
       file: sync.file,
-      // A full disk or a broken snapshot is no failure of the warehouse: that message names its own files.
-      message: error instanceof LocalStorageError ? error.message : `could not read the model from "${sync.source.connection}": ${describeError(error)}`,
+      // A full disk, a broken snapshot or a running apply is no failure of the warehouse: those messages say what they are.
+      message:
+        error instanceof LocalStorageError || error instanceof LockHeldError
+          ? error.message
+          : `could not read the model from "${sync.source.connection}": ${describeError(error)}`,
     });
   } finally {
     // After a failure (a full disk, say) the drop may fail too. The staging tables are temporary: they

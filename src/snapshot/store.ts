@@ -255,7 +255,7 @@ export interface SnapshotStore extends OperationsStore {
    * The sync's state (created if need be), with its snapshot keyed the way `request` compares keys.
    * Rows written while keys were compared the other way are re-keyed in one transaction: lower-cased,
    * or back to the key in their payload. That bumps the serial, so plans made before are stale.
-   * Refused (SYNC_LOCKED) while another apply holds the sync's lock.
+   * Refused (LockHeldError) while an apply holds the sync's lock.
    */
   adoptKeyCase(sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption>;
   /** Records in the sync's snapshot. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteSnapshotStore } from '../../src/snapshot/sqlite/index.ts';
 import { createHubspotProject, type HubspotProject } from '../support/hubspot-project.ts';
 
 let p: HubspotProject | undefined;
@@ -77,6 +78,15 @@ describe('HubSpot contacts keyed by e-mail, which HubSpot matches ignoring case'
     // Now compared as HubSpot does (the connector's default): the snapshot is re-keyed on the next plan.
     editSync(p, (source) => source.replace(', matchIgnoresCase: false', ''));
     await p.sql(`delete from customers where email = 'USER5@example.com'`);
+    // Not under an apply in flight: its commits expect the keys and serial it started with.
+    const other = openSqliteSnapshotStore(p.project.path('.ebb/snapshot.sqlite'));
+    await other.acquireLock({ sync: 'contacts', holder: 'another-apply', ttlMs: 60_000 });
+    const refused = await p.cli(['plan']);
+    expect(refused.code).toBe(1);
+    expect(refused.out + refused.err).toContain('must be re-keyed (its destination now matches keys ignoring case), but an apply holds the sync (another-apply');
+    await other.releaseLock('contacts', 'another-apply');
+    await other.close();
+
     const plan = await planJson(p);
     expect(plan.diagnostics).toMatchObject([{ code: 'KEYS_MERGED', severity: 'warning', message: expect.stringContaining('user5@example.com / USER5@example.com') }]);
     // The snapshot kept what was delivered last, so the one change is user5 getting its own stage back

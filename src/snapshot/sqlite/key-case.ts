@@ -1,4 +1,4 @@
-import { EbbError } from '../../core/errors.ts';
+import { LockHeldError } from '../../core/errors.ts';
 import { matchKey } from '../../core/match-key.ts';
 import { rowCheck } from '../../core/row-check.ts';
 import type { KeyCaseAdoption, KeyCaseRequest } from '../store.ts';
@@ -33,8 +33,7 @@ export function adoptKeyCase(db: SnapshotDb, sync: string, request: KeyCaseReque
     // An apply in flight commits under the current keys and serial: re-keying under it would fail its
     // next commit. Its lock says it is there.
     if (current.holder && current.expiresAt && Date.parse(current.expiresAt) > Date.now()) {
-      throw new EbbError(
-        'SYNC_LOCKED',
+      throw new LockHeldError(
         `the snapshot of "${sync}" must be re-keyed (its destination now matches keys ${request.ignoreCase ? 'ignoring' : 'respecting'} case), ` +
           `but an apply holds the sync (${current.holder}, until ${current.expiresAt}). Plan again when it has finished.`,
       );
