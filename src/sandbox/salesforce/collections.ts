@@ -2,7 +2,7 @@ import type { Row } from '../../core/values.ts';
 import type { Dml, DmlOutcome } from './dml.ts';
 import type { SalesforceRecordError } from './knobs.ts';
 import { ok, sfError, type Reply } from './reply.ts';
-import { OBJECTS, findField, findObject, type ObjectSpec } from './schema.ts';
+import { OBJECTS, findField, findObject, matchingValue, type ObjectSpec } from './schema.ts';
 import type { SalesforceStore } from './store.ts';
 
 export const COLLECTION_LIMIT = 200;
@@ -68,11 +68,13 @@ export class Collections {
       return sfError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${extFieldName}`);
     }
     const records = (body as CollectionRequest | null)?.records ?? [];
+    // Two records of one call that would match the same stored record are refused, as Salesforce does.
+    const matching = (record: Record<string, unknown>): string => matchingValue(extField, String(record[extField.name]));
     const counts = new Map<string, number>();
-    for (const r of records) counts.set(String(r[extField.name]), (counts.get(String(r[extField.name])) ?? 0) + 1);
+    for (const r of records) counts.set(matching(r), (counts.get(matching(r)) ?? 0) + 1);
     return this.run(body, object, (record, recordObject) => {
       const value = String(record[extField.name]);
-      if ((counts.get(value) ?? 0) > 1) {
+      if ((counts.get(matching(record)) ?? 0) > 1) {
         return { id: null, success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `Duplicate external id specified: ${value}`, fields: [extField.name] }] };
       }
       return this.dml.upsert(recordObject, extField, fieldsOf(record), 'json');

@@ -49,7 +49,7 @@ export class Dml {
     if (extValue === undefined || extValue === null || extValue === '') {
       return failed([{ statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${extField.name}]`, fields: [extField.name] }]);
     }
-    const existing = this.store.findUnique(object, extField.name, extValue);
+    const existing = this.store.findUnique(object, extField, extValue);
     const injected = this.injected(object, input, existing?.Id ?? null);
     if (injected) return failed([injected], existing?.Id ?? null);
     if (existing) return this.applyUpdate(object, existing, input, source, true);
@@ -89,7 +89,7 @@ export class Dml {
     for (const field of object.fields) {
       const value = changes[field.name];
       if (!field.unique || value === undefined || value === null) continue;
-      const other = this.store.findUnique(object, field.name, value);
+      const other = this.store.findUnique(object, field, value);
       if (other && other.Id !== selfId) {
         return { statusCode: 'DUPLICATE_VALUE', message: `duplicate value found: ${field.name} duplicates value on record with id: ${other.Id}`, fields: [field.name] };
       }

@@ -1,3 +1,5 @@
+import type { Value } from '../../core/values.ts';
+
 /**
  * The sObjects the sandbox knows, with the describe metadata the real API reports for them. Only the
  * properties the connector and jsforce read are modelled; the rest of a describe is filled with defaults.
@@ -17,6 +19,11 @@ export interface FieldSpec {
   defaultedOnCreate: boolean;
   externalId: boolean;
   unique: boolean;
+  /**
+   * Whether a unique field was created with "Treat "ABC" and "abc" as different values". Describe
+   * reports it for every field, false unless set; upsert matching and the uniqueness check read it.
+   */
+  caseSensitive: boolean;
 }
 
 export interface ObjectSpec {
@@ -42,12 +49,19 @@ function field(name: string, type: FieldType, options: FieldOptions = {}): Field
     defaultedOnCreate: options.defaultedOnCreate ?? false,
     externalId: options.externalId ?? false,
     unique: options.unique ?? false,
+    caseSensitive: options.caseSensitive ?? false,
   };
 }
 
 /** A required field: not nillable and not defaulted, so a create without it fails REQUIRED_FIELD_MISSING. */
 const required: FieldOptions = { nillable: false };
-const externalId: FieldOptions = { externalId: true, unique: true };
+/**
+ * A unique External ID made with "Treat "ABC" and "abc" as duplicate values": upsert matches its values
+ * ignoring case, and "abc" is a duplicate of a stored "ABC".
+ */
+const caseInsensitiveExternalId: FieldOptions = { externalId: true, unique: true };
+/** A unique External ID made with "Treat "ABC" and "abc" as different values": matched exactly. */
+const caseSensitiveExternalId: FieldOptions = { ...caseInsensitiveExternalId, caseSensitive: true };
 const systemField: FieldOptions = { createable: false, updateable: false, nillable: false, defaultedOnCreate: true };
 
 function systemFields(): FieldSpec[] {
@@ -59,13 +73,19 @@ function systemFields(): FieldSpec[] {
   ];
 }
 
+/**
+ * Both kinds of External ID, so both matchings are exercised: External_Id__c (Account, Contact, Lead)
+ * is case-sensitive, matching exactly as Ebb does by default for Salesforce (the example accounts sync
+ * sets nothing); Customer__c.Customer_Key__c is case-insensitive, so a sync to it needs
+ * `destination.matchIgnoresCase: true`, which `ebb validate --remote` checks.
+ */
 export const OBJECTS: readonly ObjectSpec[] = [
   {
     name: 'Account', label: 'Account', keyPrefix: '001', custom: false,
     fields: [
       ...systemFields(),
       field('Name', 'string', required),
-      field('External_Id__c', 'string', { ...externalId, label: 'External Id' }),
+      field('External_Id__c', 'string', { ...caseSensitiveExternalId, label: 'External Id' }),
       field('Website', 'url'),
       field('Industry', 'picklist'),
       field('NumberOfEmployees', 'int', { label: 'Employees' }),
@@ -82,7 +102,7 @@ export const OBJECTS: readonly ObjectSpec[] = [
       field('LastName', 'string', { ...required, length: 80 }),
       field('FirstName', 'string', { length: 40 }),
       field('Email', 'email', { length: 80 }),
-      field('External_Id__c', 'string', { ...externalId, label: 'External Id' }),
+      field('External_Id__c', 'string', { ...caseSensitiveExternalId, label: 'External Id' }),
       field('Phone', 'phone'),
       field('Title', 'string', { length: 128 }),
       field('AccountId', 'reference', { length: 18 }),
@@ -98,7 +118,7 @@ export const OBJECTS: readonly ObjectSpec[] = [
       field('FirstName', 'string', { length: 40 }),
       field('Company', 'string', required),
       field('Email', 'email', { length: 80 }),
-      field('External_Id__c', 'string', { ...externalId, label: 'External Id' }),
+      field('External_Id__c', 'string', { ...caseSensitiveExternalId, label: 'External Id' }),
       field('Status', 'picklist', { nillable: false, defaultedOnCreate: true }),
       field('AnnualRevenue', 'currency'),
     ],
@@ -108,7 +128,7 @@ export const OBJECTS: readonly ObjectSpec[] = [
     fields: [
       ...systemFields(),
       field('Name', 'string', { ...required, length: 80 }),
-      field('Customer_Key__c', 'string', { ...externalId, label: 'Customer Key' }),
+      field('Customer_Key__c', 'string', { ...caseInsensitiveExternalId, label: 'Customer Key' }),
       field('Email__c', 'email', { length: 80 }),
       field('Plan__c', 'picklist'),
       field('Seats__c', 'double'),
@@ -134,6 +154,15 @@ export function findField(object: ObjectSpec, name: string): FieldSpec | undefin
 /** Fields a create must set: not nillable and not defaulted by the platform. */
 export function requiredOnCreate(object: ObjectSpec): FieldSpec[] {
   return object.fields.filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate);
+}
+
+/**
+ * The value a unique field is indexed and matched by. Salesforce matches an External ID ignoring case
+ * only when the field is unique and not case-sensitive; otherwise values must be equal.
+ */
+export function matchingValue(field: FieldSpec, value: Value): string {
+  const text = String(value);
+  return field.unique && !field.caseSensitive ? text.toLowerCase() : text;
 }
 
 /** The field `createsPerKey` counts by when the caller names none: the object's first External ID. */
@@ -173,6 +202,7 @@ export function describeBody(object: ObjectSpec, version: string): Record<string
       defaultedOnCreate: f.defaultedOnCreate,
       externalId: f.externalId,
       unique: f.unique,
+      caseSensitive: f.caseSensitive,
       idLookup: f.externalId || f.type === 'id',
       calculated: false,
       custom: f.name.endsWith('__c'),

@@ -1,5 +1,5 @@
 import type { Row, Value } from '../../core/values.ts';
-import { primaryExternalId, type ObjectSpec } from './schema.ts';
+import { matchingValue, primaryExternalId, type FieldSpec, type ObjectSpec } from './schema.ts';
 
 export interface StoredRecord {
   Id: string;
@@ -15,7 +15,7 @@ type Undo = () => void;
  */
 export class SalesforceStore {
   private readonly byId = new Map<string, StoredRecord>();
-  /** object → field → value → Id, for unique fields. */
+  /** object → field → matching value → Id, for unique fields (lower-cased where the field ignores case). */
   private readonly unique = new Map<string, Map<string, Map<string, string>>>();
   private readonly deleted = new Set<string>();
   /** object → key → creations, by the object's primary External ID. */
@@ -36,8 +36,8 @@ export class SalesforceStore {
     return this.deleted.has(id);
   }
 
-  findUnique(object: ObjectSpec, field: string, value: Value): StoredRecord | undefined {
-    const id = this.unique.get(object.name)?.get(field)?.get(String(value));
+  findUnique(object: ObjectSpec, field: FieldSpec, value: Value): StoredRecord | undefined {
+    const id = this.unique.get(object.name)?.get(field.name)?.get(matchingValue(field, value));
     return id === undefined ? undefined : this.byId.get(id);
   }
 
@@ -124,8 +124,9 @@ export class SalesforceStore {
       if (!perField) this.unique.set(object.name, (perField = new Map()));
       let perValue = perField.get(f.name);
       if (!perValue) perField.set(f.name, (perValue = new Map()));
-      if (add) perValue.set(String(value), record.Id);
-      else if (perValue.get(String(value)) === record.Id) perValue.delete(String(value));
+      const key = matchingValue(f, value);
+      if (add) perValue.set(key, record.Id);
+      else if (perValue.get(key) === record.Id) perValue.delete(key);
     }
   }
 }
