@@ -91,6 +91,11 @@ export interface RemoteField {
   writable: boolean;
   /** True when the field can serve as the upsert match key (Salesforce External ID, HubSpot unique property). */
   unique?: boolean;
+  /**
+   * True when the destination compares this field's values ignoring letter case when it finds records
+   * by it ("ABC" = "abc"), false when exactly; left out when the destination does not say.
+   */
+  matchesIgnoringCase?: boolean;
 }
 
 /**
@@ -117,6 +122,8 @@ export interface MappingCheck {
   mapping: { to: string; from: string }[];
   matchOn: string;
   mode: SyncMode;
+  /** The sync's resolved `destination.matchIgnoresCase`: whether Ebb compares keys ignoring case. */
+  matchIgnoresCase: boolean;
   /** Warehouse type name per model column, when the source can describe the query. */
   columnTypes: Record<string, string>;
 }

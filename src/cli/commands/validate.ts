@@ -41,7 +41,14 @@ async function remoteProblems(project: Project, sync: ResolvedSync): Promise<str
       if (!session.describe) return [];
       const described = await session.describe(sync.destination.object);
       if (definition.checkMapping) {
-        return definition.checkMapping({ fields: described, mapping: sync.mapping, matchOn: sync.destination.matchOn, mode: sync.mode, columnTypes: await columnTypes(project, sync) });
+        return definition.checkMapping({
+          fields: described,
+          mapping: sync.mapping,
+          matchOn: sync.destination.matchOn,
+          mode: sync.mode,
+          matchIgnoresCase: sync.destination.matchIgnoresCase,
+          columnTypes: await columnTypes(project, sync),
+        });
       }
       const fields = new Map(described.map((f) => [f.name, f]));
       const problems: string[] = [];

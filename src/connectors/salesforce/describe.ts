@@ -1,6 +1,7 @@
 import type { SyncMode } from '../../core/sync.ts';
 import type { RemoteField, WriteOperation } from '../connector.ts';
 import type { Meter, SalesforceClient } from './client.ts';
+import { matchCaseProblem, matchesIgnoringCase } from './match-case.ts';
 
 /** A describe field with the Salesforce specifics `checkMapping` needs. */
 export interface SalesforceField extends RemoteField {
@@ -19,6 +20,8 @@ interface DescribeField {
   createable?: boolean;
   updateable?: boolean;
   externalId?: boolean;
+  unique?: boolean;
+  caseSensitive?: boolean;
   nillable?: boolean;
   defaultedOnCreate?: boolean;
 }
@@ -34,6 +37,7 @@ export async function describeObject(client: SalesforceClient, meter: Meter, obj
       type: f.type,
       writable: createable || updateable,
       unique: f.externalId === true,
+      matchesIgnoringCase: matchesIgnoringCase(f),
       createable,
       updateable,
       externalId: f.externalId === true,
@@ -50,9 +54,17 @@ function targetsOf(mapping: MappingTargets): string[] {
 
 /**
  * Problems with a mapping against an object's describe, before anything is sent: unknown fields,
- * fields the mode cannot write, a matchOn that is not an External ID, required fields left unmapped.
+ * fields the mode cannot write, a matchOn that is not an External ID or that Salesforce compares in
+ * another case sensitivity than the sync's `matchIgnoresCase` (false when the sync sets nothing),
+ * required fields left unmapped.
  */
-export function checkMapping(fields: readonly RemoteField[], mapping: MappingTargets, matchOn: string, mode: SyncMode | WriteOperation): string[] {
+export function checkMapping(
+  fields: readonly RemoteField[],
+  mapping: MappingTargets,
+  matchOn: string,
+  mode: SyncMode | WriteOperation,
+  matchIgnoresCase = false,
+): string[] {
   const problems: string[] = [];
   const byName = new Map(fields.map((f) => [f.name, f as Partial<SalesforceField> & RemoteField]));
   const byLower = new Map(fields.map((f) => [f.name.toLowerCase(), f.name]));
@@ -81,6 +93,8 @@ export function checkMapping(fields: readonly RemoteField[], mapping: MappingTar
   else if ((mode === 'upsert' || mode === 'mirror') && !(key.externalId ?? key.unique)) {
     problems.push(`matchOn "${matchOn}" is not an External ID field, so Salesforce cannot upsert by it; mark it External ID (Setup → Object Manager → Fields) or match on another field`);
   }
+  const caseProblem = key ? matchCaseProblem(key, matchIgnoresCase) : null;
+  if (caseProblem) problems.push(caseProblem);
 
   if (creates) {
     const mapped = new Set(targets);

@@ -57,5 +57,5 @@ export const salesforceConnector: ConnectorDefinition = {
     return `salesforce:${host}:${who}`;
   },
   open: (options, context) => openSalesforceSession(salesforceOptions(options), context),
-  checkMapping: (check) => checkMapping(check.fields, check.mapping, check.matchOn, check.mode),
+  checkMapping: (check) => checkMapping(check.fields, check.mapping, check.matchOn, check.mode, check.matchIgnoresCase),
 };

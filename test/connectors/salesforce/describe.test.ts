@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkMapping, type SalesforceField, type SalesforceSession } from '../../../src/connectors/salesforce/index.ts';
+import { matchesIgnoringCase } from '../../../src/connectors/salesforce/match-case.ts';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../src/sandbox/salesforce/index.ts';
 import { openSession, tokenOptions } from './helpers.ts';
 
@@ -26,6 +27,17 @@ describe('describe', () => {
     expect(byName.get('Name')).toMatchObject({ writable: true, unique: false, requiredOnCreate: true });
     expect(byName.get('CreatedDate')).toMatchObject({ writable: false, createable: false, updateable: false });
     expect(byName.get('NumberOfEmployees')!.type).toBe('int');
+  });
+
+  it('says which External IDs Salesforce matches ignoring case: only unique ones that are not case-sensitive', async () => {
+    const customer = new Map((await session.describe('Customer__c')).map((f) => [f.name, f]));
+    const byName = new Map(account.map((f) => [f.name, f]));
+    expect(customer.get('Customer_Key__c')!.matchesIgnoringCase).toBe(true);
+    expect(byName.get('External_Id__c')!.matchesIgnoringCase).toBe(false);
+    expect(byName.get('Name')!.matchesIgnoringCase).toBeUndefined();
+    // A non-unique External ID matches exactly whatever caseSensitive says; without caseSensitive nothing is known.
+    expect(matchesIgnoringCase({ externalId: true, unique: false, caseSensitive: false })).toBe(false);
+    expect(matchesIgnoringCase({ externalId: true, unique: true })).toBeUndefined();
   });
 
   it('describes custom objects too', async () => {
