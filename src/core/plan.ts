@@ -23,7 +23,8 @@ export interface SyncPlan {
   definitionHash: string;
   base: SnapshotBase;
   mode: SyncMode;
-  destination: { connection: string; object: string; matchOn: string };
+  /** `matchIgnoresCase` is absent from plan files written before it existed (they matched exactly). */
+  destination: { connection: string; object: string; matchOn: string; matchIgnoresCase?: boolean };
   /** Destination fields masked in every rendering. */
   sensitiveFields: string[];
   /** Every change, streamed: a plan of a million creates never has to fit in memory. */

@@ -46,6 +46,7 @@ describe('HubSpot contacts keyed by e-mail, which HubSpot matches ignoring case'
 
     const applied = await p.cli(['apply', '--auto-approve']);
     expect(applied.code, applied.err).toBe(0);
+    expect(applied.out).toContain('contacts → hubspot contacts (mirror, matched on email ignoring case)');
     expect(applied.out).toContain('0 to create, 11 to update, 0 to delete');
     // Every contact is still there, equal to the model; nothing is left to do.
     expect(p.contacts()).toEqual(await p.model());

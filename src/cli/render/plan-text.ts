@@ -23,7 +23,7 @@ export async function renderPlanText(plan: Plan, options: TextPlanOptions): Prom
 
 async function renderSync(plan: SyncPlan, { style, maxChangesPerSync }: TextPlanOptions): Promise<string[]> {
   const d = plan.destination;
-  const lines = [style.bold(`${plan.sync} → ${d.connection} ${d.object} (${plan.mode}, matched on ${d.matchOn})`)];
+  const lines = [style.bold(`${plan.sync} → ${d.connection} ${d.object} (${plan.mode}, matched on ${d.matchOn}${d.matchIgnoresCase ? ' ignoring case' : ''})`)];
   for (const diagnostic of plan.diagnostics) {
     const text = `  ${formatDiagnostic({ ...diagnostic, file: undefined, sync: undefined })}`;
     lines.push(diagnostic.severity === 'error' ? style.red(text) : style.yellow(text));
