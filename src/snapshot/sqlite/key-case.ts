@@ -21,30 +21,38 @@ interface SnapshotKeyRow {
  * knows the destination better, or `destination.matchIgnoresCase` set or removed.
  */
 export function adoptKeyCase(db: SnapshotDb, sync: string, request: KeyCaseRequest): KeyCaseAdoption {
-  const client = db.$client;
+  const unchanged = (): KeyCaseAdoption => ({ state: ensureState(db, sync), rekeyed: 0, merged: 0, mergedSamples: [] });
+  // The usual case, read without taking the write lock: every plan passes here.
+  if (keysIgnoreCase(db, sync) === request.ignoreCase) return unchanged();
   return immediate(db, () => {
-    const state = ensureState(db, sync);
-    const current = client.prepare('SELECT keys_ignore_case AS ignoreCase, lock_holder AS holder, lock_expires_at AS expiresAt FROM sync_state WHERE sync = ?').get(sync) as {
-      ignoreCase: number;
+    ensureState(db, sync);
+    // Checked again under the write lock: another process may have re-keyed in between.
+    if (keysIgnoreCase(db, sync) === request.ignoreCase) return unchanged();
+    const lock = db.$client.prepare('SELECT lock_holder AS holder, lock_expires_at AS expiresAt FROM sync_state WHERE sync = ?').get(sync) as {
       holder: string | null;
       expiresAt: string | null;
     };
-    if (Boolean(current.ignoreCase) === request.ignoreCase) return { state, rekeyed: 0, merged: 0, mergedSamples: [] };
     // An apply in flight commits under the current keys and serial: re-keying under it would fail its
     // next commit. Its lock says it is there.
-    if (current.holder && current.expiresAt && Date.parse(current.expiresAt) > Date.now()) {
+    if (lock.holder && lock.expiresAt && Date.parse(lock.expiresAt) > Date.now()) {
       throw new LockHeldError(
         `the snapshot of "${sync}" must be re-keyed (its destination now matches keys ${request.ignoreCase ? 'ignoring' : 'respecting'} case), ` +
-          `but an apply holds the sync (${current.holder}, until ${current.expiresAt}). Plan again when it has finished.`,
+          `but an apply holds the sync (${lock.holder}, until ${lock.expiresAt}). Plan again when it has finished.`,
       );
     }
     const result = rekeyRows(db, sync, request);
     const changed = result.rekeyed + result.merged > 0;
-    client
-      .prepare(`UPDATE sync_state SET keys_ignore_case = ?, serial = serial + ?, updated_at = ? WHERE sync = ?`)
+    db.$client
+      .prepare('UPDATE sync_state SET keys_ignore_case = ?, serial = serial + ?, updated_at = ? WHERE sync = ?')
       .run(request.ignoreCase ? 1 : 0, changed ? 1 : 0, new Date().toISOString(), sync);
     return { state: readState(db, sync)!, ...result };
   });
+}
+
+/** Whether the sync's snapshot keys are lower-cased; false for a sync with no state yet (nothing to re-key). */
+function keysIgnoreCase(db: SnapshotDb, sync: string): boolean {
+  const row = db.$client.prepare('SELECT keys_ignore_case AS ignoreCase FROM sync_state WHERE sync = ?').get(sync) as { ignoreCase: number } | undefined;
+  return Boolean(row?.ignoreCase);
 }
 
 /** Rewrites each key that is not what `request` makes of it; two rows meeting on one key become one. */
