@@ -58,8 +58,10 @@ function keysIgnoreCase(db: SnapshotDb, sync: string): boolean {
 /** Rewrites each key that is not what `request` makes of it; two rows meeting on one key become one. */
 function rekeyRows(db: SnapshotDb, sync: string, request: KeyCaseRequest): Omit<KeyCaseAdoption, 'state'> {
   const client = db.$client;
-  const page = client.prepare('SELECT key, payload, synced_at FROM snapshot_rows WHERE sync = ? AND key > ? ORDER BY key LIMIT ?');
-  const holder = client.prepare('SELECT key, payload, synced_at FROM snapshot_rows WHERE sync = ? AND key = ?');
+  // Lower-casing needs only the keys, which the primary key's index holds in order: the rest of a row
+  // is read only when it moves (its row check changes) or meets another.
+  const page = client.prepare(`SELECT key${request.ignoreCase ? '' : ', payload'} FROM snapshot_rows WHERE sync = ? AND key > ? ORDER BY key LIMIT ?`);
+  const rowAt = client.prepare('SELECT key, payload, synced_at FROM snapshot_rows WHERE sync = ? AND key = ?');
   const remove = client.prepare('DELETE FROM snapshot_rows WHERE sync = ? AND key = ?');
   const move = client.prepare('UPDATE snapshot_rows SET key = ?, row_check = ? WHERE sync = ? AND key = ?');
   let rekeyed = 0;
@@ -68,22 +70,23 @@ function rekeyRows(db: SnapshotDb, sync: string, request: KeyCaseRequest): Omit<
   // Paged by key: a row moved to a key further on is met again there, already what it should be.
   let after = '';
   for (;;) {
-    const rows = page.all(sync, after, PAGE) as SnapshotKeyRow[];
-    for (const row of rows) {
-      const key = request.ignoreCase ? matchKey(row.key, true) : (request.keyInPayload(row.payload) ?? row.key);
-      if (key === row.key) continue;
-      const other = holder.get(sync, key) as SnapshotKeyRow | undefined;
+    const rows = page.all(sync, after, PAGE) as { key: string; payload?: string }[];
+    for (const { key: current, payload } of rows) {
+      const key = request.ignoreCase ? matchKey(current, true) : (request.keyInPayload(payload!) ?? current);
+      if (key === current) continue;
+      const row = rowAt.get(sync, current) as SnapshotKeyRow;
+      const other = rowAt.get(sync, key) as SnapshotKeyRow | undefined;
       if (other) {
         merged += 1;
-        if (mergedSamples.length < SAMPLES) mergedSamples.push(`${other.key} / ${row.key}`);
+        if (mergedSamples.length < SAMPLES) mergedSamples.push(`${other.key} / ${current}`);
         // Both were delivered to one record; what it holds is what was delivered last.
         if (other.synced_at >= row.synced_at) {
-          remove.run(sync, row.key);
+          remove.run(sync, current);
           continue;
         }
         remove.run(sync, key);
       }
-      move.run(key, rowCheck(key, row.payload), sync, row.key);
+      move.run(key, rowCheck(key, row.payload), sync, current);
       rekeyed += 1;
     }
     if (rows.length < PAGE) break;
