@@ -10,10 +10,15 @@ import { keyOf } from './mapping.ts';
  * "ada@x.com": re-keyed, the change plans as what it is (one record), not as a delete and a create.
  * Keys the snapshot held twice in different case were one record all along: that is worth a warning.
  */
-export async function adoptKeyCase(sync: ResolvedSync, store: SnapshotStore): Promise<{ state: SyncState; diagnostics: Diagnostic[] }> {
+export async function adoptKeyCase(
+  sync: ResolvedSync,
+  store: SnapshotStore,
+  lockHolder: string | undefined,
+): Promise<{ state: SyncState; diagnostics: Diagnostic[] }> {
   const { matchOn, matchIgnoresCase } = sync.destination;
   const adoption = await store.adoptKeyCase(sync.name, {
     ignoreCase: matchIgnoresCase,
+    ...(lockHolder === undefined ? {} : { lockHolder }),
     // Going back to exact keys: the payload's matchOn field holds the key as the model wrote it.
     keyInPayload: (payloadJson) => keyOf(JSON.parse(payloadJson) as Row, matchOn),
   });

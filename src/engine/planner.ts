@@ -27,6 +27,8 @@ export interface PlanDependencies {
   toolVersion: string;
   events?: EventSink;
   clock?: Clock;
+  /** The holder of the syncs' locks when the caller planned under them (a scheduled cycle does). */
+  lockHolder?: string;
 }
 
 /** Plans every given sync; one sync failing to plan never stops the others. */
@@ -69,7 +71,7 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
     errored: false,
   };
   try {
-    const keys = await adoptKeyCase(sync, deps.store);
+    const keys = await adoptKeyCase(sync, deps.store, deps.lockHolder);
     plan.base = { lineage: keys.state.lineage, serial: keys.state.serial };
     plan.diagnostics.push(...keys.diagnostics);
     const stager = await deps.store.beginStaging(sync.name);

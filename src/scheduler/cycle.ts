@@ -82,7 +82,7 @@ export async function runSyncCycle(sync: ResolvedSync, deps: CycleDependencies, 
 async function planAndApply(sync: ResolvedSync, deps: CycleDependencies, options: CycleOptions, report: CycleReport, holder: string): Promise<void> {
   const events = shielded(deps.events);
   const engineClock = deps.engineClock ?? systemClock;
-  const plan = await planSyncs([sync], { store: deps.store, openSource: deps.openSource, toolVersion: deps.toolVersion, clock: engineClock, events });
+  const plan = await planSyncs([sync], { store: deps.store, openSource: deps.openSource, toolVersion: deps.toolVersion, clock: engineClock, events, lockHolder: holder });
   try {
     await actOnPlan(plan, sync, deps, options, report, holder, events);
   } finally {

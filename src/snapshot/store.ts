@@ -23,6 +23,8 @@ export interface KeyCaseRequest {
   ignoreCase: boolean;
   /** The key as the model gave it, from a snapshot row's payload (its matchOn field); null if not there. */
   keyInPayload(payloadJson: string): string | null;
+  /** The sync's lock holder the caller runs under (a scheduled cycle plans under its lock), if any. */
+  lockHolder?: string;
 }
 
 /** What `adoptKeyCase` did. */
@@ -255,7 +257,7 @@ export interface SnapshotStore extends OperationsStore {
    * The sync's state (created if need be), with its snapshot keyed the way `request` compares keys.
    * Rows written while keys were compared the other way are re-keyed in one transaction: lower-cased,
    * or back to the key in their payload. That bumps the serial, so plans made before are stale.
-   * Refused (LockHeldError) while an apply holds the sync's lock.
+   * Refused (LockHeldError) while an apply holds the sync's lock, unless that is `request.lockHolder`.
    */
   adoptKeyCase(sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption>;
   /** Records in the sync's snapshot. */

@@ -61,6 +61,21 @@ describe('ebb run SYNC', () => {
     expect(json[0]).toMatchObject({ freshnessSlaSeconds: 900, slaMet: true });
   });
 
+  it('re-keys the snapshot under its own lock when the destination starts matching keys ignoring case', async () => {
+    p = await createScheduledProject({ rows: 5 });
+    await p.sql(`update customers set customer_id = upper(customer_id) where customer_id in ('cust-000002', 'cust-000004')`);
+    expect((await cli('run', 'contacts')).code).toBe(0);
+    // The sync now says its destination matches external_id ignoring case: a cycle plans under the
+    // sync's lock, which must not stop it re-keying the snapshot (two keys lower-cased, nothing to send).
+    const sync = p.project.path('syncs/contacts.sync.ts');
+    p.project.write('syncs/contacts.sync.ts', readFileSync(sync, 'utf8').replace("matchOn: 'external_id' }", "matchOn: 'external_id', matchIgnoresCase: true }"));
+    const rekeyed = await cli('run', 'contacts');
+    expect(rekeyed.err).toBe('');
+    expect(rekeyed.out).toContain('contacts: succeeded (no changes)');
+    expect(rekeyed.code).toBe(0);
+    expect(p.destination().size).toBe(5);
+  });
+
   it('asks for a sync name', async () => {
     p = await createScheduledProject({ rows: 1 });
     const r = await cli('run');

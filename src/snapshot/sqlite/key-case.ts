@@ -33,8 +33,8 @@ export function adoptKeyCase(db: SnapshotDb, sync: string, request: KeyCaseReque
       expiresAt: string | null;
     };
     // An apply in flight commits under the current keys and serial: re-keying under it would fail its
-    // next commit. Its lock says it is there.
-    if (lock.holder && lock.expiresAt && Date.parse(lock.expiresAt) > Date.now()) {
+    // next commit. Its lock says it is there; the caller's own lock (a scheduled cycle's) does not count.
+    if (lock.holder && lock.holder !== request.lockHolder && lock.expiresAt && Date.parse(lock.expiresAt) > Date.now()) {
       throw new LockHeldError(
         `the snapshot of "${sync}" must be re-keyed (its destination now matches keys ${request.ignoreCase ? 'ignoring' : 'respecting'} case), ` +
           `but an apply holds the sync (${lock.holder}, until ${lock.expiresAt}). Plan again when it has finished.`,
