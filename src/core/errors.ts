@@ -65,6 +65,16 @@ export class LockHeldError extends EbbError {
   }
 }
 
+/**
+ * The sync's snapshot cannot be re-keyed for how its destination compares keys: keys that differ only
+ * in case were delivered to different records, or cannot be restored as the model wrote them.
+ */
+export class KeyCaseError extends EbbError {
+  constructor(message: string) {
+    super('KEY_CASE_CONFLICT', message);
+  }
+}
+
 /** The warehouse query failed (SQL error, auth, network). */
 export class SourceError extends EbbError {
   constructor(message: string, options?: { cause?: unknown; code?: string }) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { emptyTotals } from '../core/change.ts';
 import { changeList } from '../core/change-set.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
-import { LocalStorageError, LockHeldError, describeError } from '../core/errors.ts';
+import { LocalStorageError, describeError } from '../core/errors.ts';
 import { fingerprintOf } from '../core/fingerprint.ts';
 import { PLAN_FORMAT_VERSION, type Plan, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
@@ -70,10 +70,12 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
     blocked: null,
     errored: false,
   };
+  let readingModel = false;
   try {
     const keys = await adoptKeyCase(sync, deps.store, deps.lockHolder);
     plan.base = { lineage: keys.state.lineage, serial: keys.state.serial };
     plan.diagnostics.push(...keys.diagnostics);
+    readingModel = true;
     const stager = await deps.store.beginStaging(sync.name);
     plan.snapshotRows = stager.snapshotRows;
     const staged = await stageModel(sync, deps, stager, (rows) => events({ type: 'plan-read-progress', sync: sync.name, rows }));
@@ -91,10 +93,11 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
       code: (error as { code?: string }).code ?? 'PLAN_FAILED',
       sync: sync.name,
       file: sync.file,
-      // A full disk, a broken snapshot or a running apply is no failure of the warehouse: those messages say what they are.
+      // A full disk, a broken snapshot, or a re-key refused before the read, is no failure of the
+      // warehouse: those messages say what they are.
       message:
-        error instanceof LocalStorageError || error instanceof LockHeldError
-          ? error.message
+        error instanceof LocalStorageError || !readingModel
+          ? describeError(error)
           : `could not read the model from "${sync.source.connection}": ${describeError(error)}`,
     });
   } finally {

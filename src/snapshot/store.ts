@@ -21,23 +21,27 @@ export interface SyncState {
 /** How a sync's snapshot keys are to be compared, and how to recover a key as the model wrote it. */
 export interface KeyCaseRequest {
   ignoreCase: boolean;
-  /** The key as the model gave it, from a snapshot row's payload (its matchOn field); null if not there. */
+  /**
+   * The key as the model wrote it, from a snapshot row's payload (a field mapped from the key column);
+   * null if the payload has none. Only used to go back to exact keys.
+   */
   keyInPayload(payloadJson: string): string | null;
-  /** The sync's lock holder the caller runs under (a scheduled cycle plans under its lock), if any. */
-  lockHolder?: string;
+  /** The holder of the sync's apply lock, which the caller must hold for the whole re-key. */
+  lockHolder: string;
 }
 
-/** What `adoptKeyCase` did. */
+/** What `rekeySnapshot` did. */
 export interface KeyCaseAdoption {
   /** The sync's state afterwards: the base for a plan. */
   state: SyncState;
   /** Snapshot rows whose key was rewritten. */
   rekeyed: number;
   /**
-   * Keys held twice, in different case, and now once. They were one record in the destination: the
-   * row delivered last is kept (its payload is what the destination got last); up to 5 samples.
+   * Keys held twice, in different case, and now once. They were one record in the destination (same
+   * remote id, or one unknown): the row delivered last is kept, with the remote id either knew.
    */
   merged: number;
+  /** Up to 5 of them, each as "kept / dropped". */
   mergedSamples: string[];
 }
 
@@ -253,13 +257,16 @@ export interface SnapshotStore extends OperationsStore {
   /** The sync's state, created with a fresh lineage if it has none. */
   ensureState(sync: string): Promise<SyncState>;
   readState(sync: string): Promise<SyncState | null>;
+  /** Whether the sync's snapshot keys are stored lower-cased (false for a sync with no state). */
+  readKeysIgnoreCase(sync: string): Promise<boolean>;
   /**
-   * The sync's state (created if need be), with its snapshot keyed the way `request` compares keys.
-   * Rows written while keys were compared the other way are re-keyed in one transaction: lower-cased,
-   * or back to the key in their payload. That bumps the serial, so plans made before are stale.
-   * Refused (LockHeldError) while an apply holds the sync's lock, unless that is `request.lockHolder`.
+   * Re-keys the sync's snapshot, pending changes and row errors the way `request` compares keys:
+   * lower-cased, or back to the keys in their payloads. The serial moves first, so plans made before are
+   * stale. Short transactions, the caller holding the sync's lock throughout (LockHeldError once it is
+   * lost); idempotent, so one cut short by a crash is finished by the next. Throws KeyCaseError, the
+   * comparison left unchanged, for keys that cannot be merged or restored.
    */
-  adoptKeyCase(sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption>;
+  rekeySnapshot(sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption>;
   /** Records in the sync's snapshot. */
   countRows(sync: string): Promise<number>;
 

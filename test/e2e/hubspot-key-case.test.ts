@@ -89,7 +89,7 @@ describe('HubSpot contacts keyed by e-mail, which HubSpot matches ignoring case'
     await other.close();
 
     const plan = await planJson(p);
-    expect(plan.diagnostics).toMatchObject([{ code: 'KEYS_MERGED', severity: 'warning', message: expect.stringContaining('user5@example.com / USER5@example.com') }]);
+    expect(plan.diagnostics).toMatchObject([{ code: 'KEYS_MERGED', severity: 'warning', message: expect.stringContaining('kept / dropped: USER5@example.com / user5@example.com') }]);
     // The snapshot kept what was delivered last, so the one change is user5 getting its own stage back
     // (and its e-mail's case, which HubSpot does not store). The ten re-cased keys are unchanged; no delete.
     expect(plan.changes).toMatchObject([{ key: 'user5@example.com', action: 'update', changedFields: ['email', 'lifecyclestage'] }]);

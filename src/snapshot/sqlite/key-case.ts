@@ -1,96 +1,85 @@
-import { LockHeldError } from '../../core/errors.ts';
-import { matchKey } from '../../core/match-key.ts';
-import { rowCheck } from '../../core/row-check.ts';
+import { KeyCaseError, LockHeldError } from '../../core/errors.ts';
 import type { KeyCaseAdoption, KeyCaseRequest } from '../store.ts';
 import { immediate, type SnapshotDb } from './connection.ts';
+import { refreshLock } from './lock.ts';
+import { foldPendingKey, foldRowErrorKey, SnapshotRekeyer } from './rekey-rows.ts';
 import { ensureState, readState } from './state.ts';
 
-/** Rows read at a time while re-keying: the write transaction stays one, the memory small. */
-const PAGE = 1_000;
-const SAMPLES = 5;
-
-interface SnapshotKeyRow {
-  key: string;
-  payload: string;
-  synced_at: string;
-}
-
 /**
- * SnapshotStore.adoptKeyCase over SQLite. Nothing to do (one read) unless the sync's destination
- * started or stopped matching keys ignoring case since its rows were written: a new Ebb version that
- * knows the destination better, or `destination.matchIgnoresCase` set or removed.
+ * Keys looked at per transaction. Moving a key costs SQLite about 70 µs (the row and both indexes), so
+ * a transaction holds the file's write lock for a few hundred milliseconds at most, well within the 5 s
+ * other processes wait for it, however large the snapshot.
  */
-export function adoptKeyCase(db: SnapshotDb, sync: string, request: KeyCaseRequest): KeyCaseAdoption {
-  const unchanged = (): KeyCaseAdoption => ({ state: ensureState(db, sync), rekeyed: 0, merged: 0, mergedSamples: [] });
-  // The usual case, read without taking the write lock: every plan passes here.
-  if (keysIgnoreCase(db, sync) === request.ignoreCase) return unchanged();
-  return immediate(db, () => {
-    ensureState(db, sync);
-    // Checked again under the write lock: another process may have re-keyed in between.
-    if (keysIgnoreCase(db, sync) === request.ignoreCase) return unchanged();
-    const lock = db.$client.prepare('SELECT lock_holder AS holder, lock_expires_at AS expiresAt FROM sync_state WHERE sync = ?').get(sync) as {
-      holder: string | null;
-      expiresAt: string | null;
-    };
-    // An apply in flight commits under the current keys and serial: re-keying under it would fail its
-    // next commit. Its lock says it is there; the caller's own lock (a scheduled cycle's) does not count.
-    if (lock.holder && lock.holder !== request.lockHolder && lock.expiresAt && Date.parse(lock.expiresAt) > Date.now()) {
-      throw new LockHeldError(
-        `the snapshot of "${sync}" must be re-keyed (its destination now matches keys ${request.ignoreCase ? 'ignoring' : 'respecting'} case), ` +
-          `but an apply holds the sync (${lock.holder}, until ${lock.expiresAt}). Plan again when it has finished.`,
-      );
-    }
-    const result = rekeyRows(db, sync, request);
-    const changed = result.rekeyed + result.merged > 0;
-    db.$client
-      .prepare('UPDATE sync_state SET keys_ignore_case = ?, serial = serial + ?, updated_at = ? WHERE sync = ?')
-      .run(request.ignoreCase ? 1 : 0, changed ? 1 : 0, new Date().toISOString(), sync);
-    return { state: readState(db, sync)!, ...result };
-  });
-}
+const KEYS_PER_TRANSACTION = 5_000;
+/** Each transaction extends the sync's lock by this much, so a long re-key keeps it. */
+const LOCK_TTL_MS = 120_000;
 
-/** Whether the sync's snapshot keys are lower-cased; false for a sync with no state yet (nothing to re-key). */
-function keysIgnoreCase(db: SnapshotDb, sync: string): boolean {
+/** Whether the sync's snapshot keys are stored lower-cased; false for a sync with no state yet. */
+export function readKeysIgnoreCase(db: SnapshotDb, sync: string): boolean {
   const row = db.$client.prepare('SELECT keys_ignore_case AS ignoreCase FROM sync_state WHERE sync = ?').get(sync) as { ignoreCase: number } | undefined;
   return Boolean(row?.ignoreCase);
 }
 
-/** Rewrites each key that is not what `request` makes of it; two rows meeting on one key become one. */
-function rekeyRows(db: SnapshotDb, sync: string, request: KeyCaseRequest): Omit<KeyCaseAdoption, 'state'> {
-  const client = db.$client;
-  // Lower-casing needs only the keys, which the primary key's index holds in order: the rest of a row
-  // is read only when it moves (its row check changes) or meets another.
-  const page = client.prepare(`SELECT key${request.ignoreCase ? '' : ', payload'} FROM snapshot_rows WHERE sync = ? AND key > ? ORDER BY key LIMIT ?`);
-  const rowAt = client.prepare('SELECT key, payload, synced_at FROM snapshot_rows WHERE sync = ? AND key = ?');
-  const remove = client.prepare('DELETE FROM snapshot_rows WHERE sync = ? AND key = ?');
-  const move = client.prepare('UPDATE snapshot_rows SET key = ?, row_check = ? WHERE sync = ? AND key = ?');
-  let rekeyed = 0;
-  let merged = 0;
-  const mergedSamples: string[] = [];
-  // Paged by key: a row moved to a key further on is met again there, already what it should be.
+/**
+ * SnapshotStore.rekeySnapshot over SQLite: the serial moves first; then the snapshot rows, the pending
+ * changes and the row errors are re-keyed a page at a time; the comparison is recorded last. A crash
+ * in between leaves some keys moved and the old comparison recorded: the next plan re-keys again, and
+ * keys already right are left alone.
+ */
+export async function rekeySnapshot(db: SnapshotDb, sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption> {
+  const stillLocked = () => {
+    if (!refreshLock(db, sync, request.lockHolder, LOCK_TTL_MS)) {
+      throw new LockHeldError(`the lock of "${sync}" was lost while its snapshot was being re-keyed; plan again`);
+    }
+  };
+  immediate(db, () => {
+    ensureState(db, sync);
+    stillLocked();
+    // The comparison changes, so a plan made under the old one is stale even if no key moves.
+    db.$client.prepare('UPDATE sync_state SET serial = serial + 1, updated_at = ? WHERE sync = ?').run(new Date().toISOString(), sync);
+  });
+  const rekeyer = new SnapshotRekeyer(db.$client, sync, request);
+  await inPages(db, sync, 'snapshot_rows', request.ignoreCase ? 'key' : 'key, payload', (row) => rekeyer.rekey(row as { key: string; payload?: string }), stillLocked);
+  const problem = rekeyer.problem();
+  if (problem) throw new KeyCaseError(problem);
+  // Pending changes and row errors only ever hold keys as planned: lower-casing them keeps a pending
+  // change's first-seen time (the freshness SLA) and a row's attempts. Going back, they cannot be
+  // restored; the next plan records them anew.
+  if (request.ignoreCase) {
+    await inPages(db, sync, 'pending_changes', 'key', (row) => foldPendingKey(db.$client, sync, row.key), stillLocked);
+    await inPages(db, sync, 'row_errors', 'key', (row) => foldRowErrorKey(db.$client, sync, row.key), stillLocked);
+  }
+  return immediate(db, () => {
+    stillLocked();
+    db.$client.prepare('UPDATE sync_state SET keys_ignore_case = ?, updated_at = ? WHERE sync = ?').run(request.ignoreCase ? 1 : 0, new Date().toISOString(), sync);
+    return { state: readState(db, sync)!, ...rekeyer.counts() };
+  });
+}
+
+/**
+ * Calls `work` on every row of `table` for the sync, in key order, one transaction per page, yielding
+ * to the event loop in between (a scheduler runs other syncs in this process). A row moved to a key
+ * further on is met again there, already right.
+ */
+async function inPages(
+  db: SnapshotDb,
+  sync: string,
+  table: 'snapshot_rows' | 'pending_changes' | 'row_errors',
+  columns: string,
+  work: (row: { key: string }) => void,
+  stillLocked: () => void,
+): Promise<void> {
+  const page = db.$client.prepare(`SELECT ${columns} FROM ${table} WHERE sync = ? AND key > ? ORDER BY key LIMIT ?`);
   let after = '';
   for (;;) {
-    const rows = page.all(sync, after, PAGE) as { key: string; payload?: string }[];
-    for (const { key: current, payload } of rows) {
-      const key = request.ignoreCase ? matchKey(current, true) : (request.keyInPayload(payload!) ?? current);
-      if (key === current) continue;
-      const row = rowAt.get(sync, current) as SnapshotKeyRow;
-      const other = rowAt.get(sync, key) as SnapshotKeyRow | undefined;
-      if (other) {
-        merged += 1;
-        if (mergedSamples.length < SAMPLES) mergedSamples.push(`${other.key} / ${current}`);
-        // Both were delivered to one record; what it holds is what was delivered last.
-        if (other.synced_at >= row.synced_at) {
-          remove.run(sync, current);
-          continue;
-        }
-        remove.run(sync, key);
-      }
-      move.run(key, rowCheck(key, row.payload), sync, current);
-      rekeyed += 1;
-    }
-    if (rows.length < PAGE) break;
+    const rows = immediate(db, () => {
+      stillLocked();
+      const rows = page.all(sync, after, KEYS_PER_TRANSACTION) as { key: string }[];
+      for (const row of rows) work(row);
+      return rows;
+    });
+    if (rows.length < KEYS_PER_TRANSACTION) return;
     after = rows[rows.length - 1]!.key;
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return { rekeyed, merged, mergedSamples };
 }

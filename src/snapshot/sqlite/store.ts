@@ -24,7 +24,7 @@ import { BatchCommitter } from './commit.ts';
 import { openSnapshotDb, type SnapshotDb } from './connection.ts';
 import { diffStaging } from './diff.ts';
 import { HealthRecorder } from './health.ts';
-import { adoptKeyCase } from './key-case.ts';
+import { readKeysIgnoreCase, rekeySnapshot } from './key-case.ts';
 import * as locks from './lock.ts';
 import { PendingTracker } from './pending.ts';
 import { pruneHistory } from './retention.ts';
@@ -76,8 +76,12 @@ export class SqliteSnapshotStore implements SnapshotStore {
     return this.guard("set up the sync's state", () => state.ensureState(this.db, sync));
   }
 
-  async adoptKeyCase(sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption> {
-    return this.guard("re-key the sync's snapshot", () => adoptKeyCase(this.db, sync, request));
+  async readKeysIgnoreCase(sync: string): Promise<boolean> {
+    return this.guard("read the sync's state", () => readKeysIgnoreCase(this.db, sync));
+  }
+
+  async rekeySnapshot(sync: string, request: KeyCaseRequest): Promise<KeyCaseAdoption> {
+    return this.guard("re-key the sync's snapshot", () => rekeySnapshot(this.db, sync, request));
   }
 
   async readState(sync: string): Promise<SyncState | null> {
