@@ -147,6 +147,19 @@ export function describeKeyCaseContract(current: () => SnapshotStore): void {
       expect(errors.map((e) => [e.key, e.attempts, e.message])).toEqual([['ada@x.com', 3, 'bad ADA@x.com']]);
     });
 
+    it('refuses a key with capitals once keys are lower-cased: an older Ebb writing exact keys stops before its deletes', async () => {
+      const store = current();
+      await commitRows(store, 's', [{ key: 'ada@x.com', payload: contact('ada@x.com') }]);
+      await locked(store, 's');
+      const { state } = await store.rekeySnapshot('s', IGNORE_CASE);
+      await store.releaseLock('s', HOLDER);
+      await expect(store.commitBatch(batchFor(state, { delivered: [delivered('Ada@x.com', contact('Ada@x.com'))] }))).rejects.toThrow(
+        /a key with capitals was written: an Ebb older than this snapshot is running against it/,
+      );
+      // What this Ebb writes is lower-cased, and passes.
+      await expect(store.commitBatch(batchFor(state, { delivered: [delivered('ada@x.com', contact('Ada@x.com'))] }))).resolves.toBe(state.serial + 1);
+    });
+
     it('works only under the lock its caller holds', async () => {
       const store = current();
       await commitRows(store, 's', [{ key: 'Ada@X.com', payload: contact('Ada@X.com') }]);
