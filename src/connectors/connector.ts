@@ -42,7 +42,10 @@ export interface RateBudget {
 export interface BatchItem {
   /** The model's row key. */
   key: string;
-  /** Full mapped payload after the change (destination field → value); empty for deletes. */
+  /**
+   * Full mapped payload after the change (destination field → value). For a delete, only the matchOn
+   * field as last delivered (when known): the key may be lower-cased, this is the value as written.
+   */
   fields: Row;
   /** Fields that differ from what the destination last acknowledged. */
   changedFields: string[];

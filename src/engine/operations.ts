@@ -38,7 +38,10 @@ export async function* batchChanges(changes: AsyncIterable<Change> | Iterable<Ch
   const { mode, object, matchOn, caps } = input;
   const sizes = batchSizes(input);
   const open = new Map<WriteOperation, Change[]>();
-  const toBatch = (operation: WriteOperation, list: Change[]): PlannedBatch => ({ changes: list, batch: { object, operation, matchOn, items: list.map(toItem) } });
+  const toBatch = (operation: WriteOperation, list: Change[]): PlannedBatch => ({
+    changes: list,
+    batch: { object, operation, matchOn, items: list.map((change) => toItem(change, matchOn)) },
+  });
   for await (const change of changes) {
     if ((change.action === 'delete') !== (phase === 'deletes')) continue;
     const operation = operationFor(change, mode, caps);
@@ -68,6 +71,12 @@ function batchSizes({ mode, caps, totals }: BatchingInput): Map<WriteOperation, 
   return sizes;
 }
 
-function toItem(change: Change): BatchItem {
-  return { key: change.key, fields: change.after ?? {}, changedFields: change.changedFields, remoteId: change.remoteId };
+/**
+ * A delete carries only its match field, as last delivered: without a remote id it is addressed by that
+ * value as written, not by the key, which is lower-cased when the destination matches ignoring case.
+ */
+function toItem(change: Change, matchOn: string): BatchItem {
+  const before = change.before?.[matchOn];
+  const fields = change.after ?? (before === undefined || before === null ? {} : { [matchOn]: before });
+  return { key: change.key, fields, changedFields: change.changedFields, remoteId: change.remoteId };
 }
