@@ -161,7 +161,6 @@ function guarded(check: () => string[]): string[] {
   }
 }
 
-/** Own properties only: a connection or kind named `constructor` must not find Object's. */
 /**
  * What each destination's connector says about matching keys ignoring case. An unknown connection or
  * object counts as exact matching here: `checkSyncConnections` reports those problems.
@@ -179,6 +178,7 @@ export function connectorMatchCaseRule(connections: Record<string, ConnectionCon
   };
 }
 
+/** Own properties only: a connection or kind named `constructor` must not find Object's. */
 export function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
