@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { describeError } from '../core/errors.ts';
 import type { EngineEvent, EventSink } from '../engine/events.ts';
-import type { CycleReport } from '../scheduler/cycle-report.ts';
+import { warningLine, type CycleReport } from '../scheduler/cycle-report.ts';
 import type { SchedulerObserver } from '../scheduler/scheduler.ts';
 
 /** Engine events as log lines: run boundaries and retries at info/warn, per-batch detail at debug. */
@@ -25,6 +25,11 @@ export function engineEventLogger(logger: Logger): EventSink {
         return logger.debug({ ...event, event: event.type }, event.type);
     }
   };
+}
+
+/** A cycle's plan warnings, one warn line each with its code: for `ebb run` and `ebb schedule` alike. */
+export function logPlanWarnings(logger: Logger, report: CycleReport): void {
+  for (const warning of report.warnings) logger.warn({ event: 'plan-warning', sync: report.sync, code: warning.code }, warningLine(report.sync, warning));
 }
 
 /** Scheduler activity as log lines. */

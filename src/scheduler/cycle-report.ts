@@ -16,6 +16,11 @@ export interface CycleReport {
   finishedAt: number;
   /** What the plan found; null when the cycle did not get as far as a plan. */
   plan: { changes: number; totals: ChangeTotals; modelRows: number; errored: boolean; blocked: GuardBlock | null } | null;
+  /**
+   * The plan's warning diagnostics (e.g. KEYS_MERGED), which `ebb plan` shows but a cycle does not
+   * act on: reported so they are printed, logged and kept in the run history rather than lost.
+   */
+  warnings: PlanWarning[];
   apply: SyncApplyResult | null;
   /** Rows the destination answered about, and how many of those it rejected (the failure-rate SLA). */
   attempted: number;
@@ -24,6 +29,21 @@ export interface CycleReport {
   pending: PendingSummary;
   /** Destination account written to (metric label; never holds secrets). */
   account: string | null;
+}
+
+export interface PlanWarning {
+  code: string;
+  message: string;
+}
+
+/** One warning as `ebb run` prints it and the log writes it: `contacts: warning [KEYS_MERGED] …`. */
+export function warningLine(sync: string, warning: PlanWarning): string {
+  return `${sync}: ${warningText(warning)}`;
+}
+
+/** Without the sync's name, for places that already show it (the run history). */
+export function warningText(warning: PlanWarning): string {
+  return `warning [${warning.code}] ${warning.message}`;
 }
 
 /** Cycles that count as the sync running: data got through, or there was nothing to send. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeError } from '../core/errors.ts';
 import type { ChangeSet } from '../core/change-set.ts';
-import { releasePlan, type Plan } from '../core/plan.ts';
+import { releasePlan, type Plan, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import { systemClock, type Clock } from '../engine/clock.ts';
 import { shielded, type EngineEvent, type EventSink, type SyncApplyResult } from '../engine/events.ts';
@@ -12,7 +12,7 @@ import { planSyncs } from '../engine/planner.ts';
 import type { RetryPolicy } from '../engine/retry.ts';
 import type { SourceSession } from '../sources/source.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
-import { cycleSucceeded, type CycleReport } from './cycle-report.ts';
+import { cycleSucceeded, warningText, type CycleReport, type PlanWarning } from './cycle-report.ts';
 
 export interface CycleDependencies {
   store: SnapshotStore;
@@ -46,7 +46,7 @@ export async function runSyncCycle(sync: ResolvedSync, deps: CycleDependencies, 
   const { store, clock } = deps;
   const iso = (ms: number) => new Date(ms).toISOString();
   const startedAt = clock.now();
-  const report: CycleReport = { sync: sync.name, outcome: 'failed', message: null, startedAt, finishedAt: startedAt, plan: null, apply: null, attempted: 0, rejected: 0, pending: { count: 0, oldestFirstSeenAt: null }, account: null };
+  const report: CycleReport = { sync: sync.name, outcome: 'failed', message: null, startedAt, finishedAt: startedAt, plan: null, warnings: [], apply: null, attempted: 0, rejected: 0, pending: { count: 0, oldestFirstSeenAt: null }, account: null };
   const holder = lockHolderId(`cycle-${randomUUID()}`);
   const ttlMs = deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
 
@@ -94,19 +94,23 @@ async function planAndApply(sync: ResolvedSync, deps: CycleDependencies, options
 async function actOnPlan(plan: Plan, sync: ResolvedSync, deps: CycleDependencies, options: CycleOptions, report: CycleReport, holder: string, events: EventSink): Promise<void> {
   const syncPlan = plan.syncs[0]!;
   report.plan = { changes: syncPlan.changes.count, totals: syncPlan.totals, modelRows: syncPlan.modelRows, errored: syncPlan.errored, blocked: syncPlan.blocked };
+  const stoppedByGuard = !syncPlan.errored && syncPlan.blocked !== null && !options.allowDeletes;
+  report.warnings = warningsOf(syncPlan, stoppedByGuard);
   if (syncPlan.errored) {
     report.outcome = 'plan-failed';
     report.message = syncPlan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ') || 'the plan failed';
-    await recordPlanRun(deps, sync.name, report);
+    await recordPlanRun(deps, sync.name, report, 'failed');
     return;
   }
   await deps.store.trackPending(sync.name, keysOf(syncPlan.changes), new Date(deps.clock.now()).toISOString());
-  if (syncPlan.blocked && !options.allowDeletes) {
+  if (stoppedByGuard && syncPlan.blocked) {
     report.outcome = 'blocked';
     report.message = `blocked: ${syncPlan.blocked.message}`;
-    await recordPlanRun(deps, sync.name, report);
+    await recordPlanRun(deps, sync.name, report, 'failed');
     return;
   }
+  // Recorded now, before the apply: a stop or a crash later must not lose them.
+  if (report.warnings.length > 0) await recordPlanRun(deps, sync.name, report, 'succeeded');
   if (options.signal?.aborted) {
     report.outcome = 'interrupted';
     report.message = 'stopped before applying (shutdown requested); the changes stay pending';
@@ -125,6 +129,16 @@ async function actOnPlan(plan: Plan, sync: ResolvedSync, deps: CycleDependencies
   if (result.unsent && result.unsent > 0) report.outcome = 'interrupted';
   else if (result.status === 'succeeded' || result.status === 'skipped') report.outcome = 'succeeded';
   else report.outcome = result.status;
+}
+
+/**
+ * Every warning of the plan, except the guard's own when it stops the cycle: the outcome (`blocked: …`)
+ * already says it. Let through by --allow-deletes, the guard's warning is the only trace of it.
+ */
+function warningsOf(syncPlan: SyncPlan, stoppedByGuard: boolean): PlanWarning[] {
+  return syncPlan.diagnostics
+    .filter((d) => d.severity === 'warning' && !(stoppedByGuard && d.code === syncPlan.blocked?.code))
+    .map(({ code, message }) => ({ code, message }));
 }
 
 async function* keysOf(changes: ChangeSet): AsyncGenerator<string> {
@@ -161,10 +175,15 @@ async function applyCounting(plan: Plan, sync: ResolvedSync, deps: CycleDependen
   return applied.syncs[0]!;
 }
 
-/** A plan that stopped the cycle (errors, a guard) leaves a trace in `ebb runs`, like an apply does. */
-async function recordPlanRun(deps: CycleDependencies, sync: string, report: CycleReport): Promise<void> {
+/**
+ * A plan that stopped the cycle (errors, a guard) leaves a trace in `ebb runs`, like an apply does; so
+ * does a plan with warnings, as `succeeded`: an apply's run says only what the apply did, and a warning
+ * such as KEYS_MERGED is raised by one plan only.
+ */
+async function recordPlanRun(deps: CycleDependencies, sync: string, report: CycleReport, status: 'failed' | 'succeeded'): Promise<void> {
   const id = randomUUID();
   const changes = report.plan?.changes ?? 0;
+  const message = [report.message, ...report.warnings.map(warningText)].filter((part) => part !== null).join('; ') || null;
   await deps.store.startRun({ id, sync, kind: 'plan', startedAt: new Date(report.startedAt).toISOString(), planned: changes });
-  await deps.store.finishRun({ id, finishedAt: new Date(deps.clock.now()).toISOString(), status: 'failed', planned: changes, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: report.message });
+  await deps.store.finishRun({ id, finishedAt: new Date(deps.clock.now()).toISOString(), status, planned: changes, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message });
 }

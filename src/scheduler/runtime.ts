@@ -14,7 +14,7 @@ import type { ResolvedConnection } from '../engine/executor.ts';
 import { lockHolderId } from '../engine/lock-holder.ts';
 import { PacerRegistry } from '../engine/pacer.ts';
 import type { RetryPolicy } from '../engine/retry.ts';
-import { combineObservers, engineEventLogger, schedulerLogObserver } from '../observability/log-observers.ts';
+import { combineObservers, engineEventLogger, logPlanWarnings, schedulerLogObserver } from '../observability/log-observers.ts';
 import type { SchedulerMetrics } from '../observability/metrics.ts';
 import type { SourceSession } from '../sources/source.ts';
 import type { AlertState, SnapshotStore } from '../snapshot/store.ts';
@@ -75,12 +75,16 @@ export function createSyncRuntime(project: SchedulerProject, options: RuntimeOpt
     retention: config.retention ?? DEFAULT_OPERATIONS.retention,
     alerts,
     clock,
-    runCycle: (sync, cycle) =>
-      runSyncCycle(
+    async runCycle(sync, cycle) {
+      const report = await runSyncCycle(
         sync,
         { store, syncs, openSource: (c) => project.openSource(c), connection: (c) => project.connection(c), rootDir: config.rootDir, toolVersion: options.toolVersion, clock, engineClock, pacers, events, ...(options.retry ? { retry: options.retry } : {}) },
         cycle,
-      ),
+      );
+      // Here rather than in the scheduler's observer: `ebb run` has no scheduler, and its warnings count as much.
+      logPlanWarnings(options.logger, report);
+      return report;
+    },
     async alertOn(sync, report) {
       const now = clock.now();
       const health = await store.readHealth(sync.name);

@@ -21,6 +21,7 @@ function report(extra: Partial<CycleReport>): CycleReport {
   return {
     sync: 'contacts', outcome: 'succeeded', message: null, startedAt: T0, finishedAt: T0, attempted: 0, rejected: 0, account: 'memory:x',
     plan: { changes: 10, totals: { create: 10, update: 0, delete: 0 }, modelRows: 10, errored: false, blocked: null },
+    warnings: [],
     apply: { sync: 'contacts', runId: 'r', status: 'succeeded', planned: 10, delivered: 10, failed: 0, apiCalls: 1, rateLimited: 0, message: null },
     pending: { count: 0, oldestFirstSeenAt: null },
     ...extra,

@@ -33,9 +33,12 @@ describe('ebb run SYNC', () => {
     expect(blocked.code).toBe(1);
     expect(blocked.out).toContain('contacts: blocked: the model returned 0 rows, so every one of the 20 records Ebb wrote would be deleted.');
     expect(blocked.out).toContain('Nothing was applied; re-run with --allow-deletes if this is intended.');
+    expect(blocked.out).not.toContain('warning [EMPTY_MODEL]'); // the line above says it already
     expect(blocked.out).toMatch(/alert \[CRITICAL\] contacts · guard-blocked: not applied: the model returned 0 rows/);
     expect(p.destination().size).toBe(20);
-    expect((await cli('runs', 'contacts')).out).toMatch(/contacts\s+plan\s+failed\s+planned 20, delivered 0, failed 0, 0 call\(s\), 0 429\(s\)\s+blocked: the model returned 0 rows/);
+    const history = (await cli('runs', 'contacts')).out;
+    expect(history).toMatch(/contacts\s+plan\s+failed\s+planned 20, delivered 0, failed 0, 0 call\(s\), 0 429\(s\)\s+blocked: the model returned 0 rows/);
+    expect(history).not.toContain('warning [EMPTY_MODEL]');
     // The default channel is the log: one error line for the change of state, none for the repeat.
     expect((await cli('run', 'contacts')).code).toBe(1);
     const alerts = () => logLines().filter((l) => l.event === 'alert');
@@ -44,6 +47,7 @@ describe('ebb run SYNC', () => {
     const allowed = await cli('run', 'contacts', '--allow-deletes');
     expect(allowed.code).toBe(0);
     expect(allowed.out).toContain('contacts: succeeded: 20 delivered, 0 failed of 20');
+    expect(allowed.out).toContain('contacts: warning [EMPTY_MODEL] the model returned 0 rows');
     expect(allowed.out).toContain('alert [RESOLVED] contacts · guard-blocked (was critical)');
     expect(p.destination().size).toBe(0);
     expect(alerts().map((l) => [l.level, l.alert?.['status']])).toEqual([[50, 'firing'], [30, 'resolved']]);

@@ -1,7 +1,7 @@
 import { notificationOf, notificationText } from '../../alerts/notification.ts';
 import { DEFAULT_OPERATIONS } from '../../config/resolve-operations.ts';
 import { createLogger } from '../../observability/logger.ts';
-import type { CycleReport } from '../../scheduler/cycle-report.ts';
+import { warningLine, type CycleReport } from '../../scheduler/cycle-report.ts';
 import { createSyncRuntime } from '../../scheduler/runtime.ts';
 import type { CliIo } from '../io.ts';
 import { progressReporter } from '../progress.ts';
@@ -15,7 +15,8 @@ const DAY_MS = 86_400_000;
 /**
  * `ebb run SYNC…`: one scheduled-style run now, in dependency order: plan, then apply within the
  * guards (a blocked plan is not applied without --allow-deletes), alert rules evaluated and notified
- * as `ebb schedule` would. Exit 0 when every run succeeded, 1 otherwise. SIGTERM/SIGINT stop after the
+ * as `ebb schedule` would; the plan's warnings are printed under the run's line. Exit 0 when every run
+ * succeeded, with warnings or not, 1 otherwise. SIGTERM/SIGINT stop after the
  * batches in flight, leaving unsent changes pending.
  */
 export async function runCommand(io: CliIo, project: Project, flags: { syncs: string[]; allowDeletes: boolean }): Promise<number> {
@@ -38,6 +39,7 @@ export async function runCommand(io: CliIo, project: Project, flags: { syncs: st
       if (stop.signal.aborted) break;
       const report = await runtime.runCycle(sync, { allowDeletes: flags.allowDeletes, signal: stop.signal });
       io.out(summaryLine(report));
+      for (const warning of report.warnings) io.out(warningLine(report.sync, warning));
       for (const change of await runtime.alertOn(sync, report)) io.out(`  alert ${notificationText(notificationOf(change))}`);
       if (report.outcome !== 'succeeded') ok = false;
     }
