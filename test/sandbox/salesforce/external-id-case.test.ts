@@ -1,20 +1,9 @@
-import jsforce from 'jsforce';
-import { setDefaults } from 'jsforce/lib/request.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../../src/sandbox/salesforce/index.ts';
+import { describe, expect, it } from 'vitest';
+import { jsforceAgainstSandbox } from './jsforce-sandbox.ts';
 
 // Customer__c.Customer_Key__c is a unique, case-insensitive External ID; Account.External_Id__c a
 // unique, case-sensitive one. Salesforce matches the first ignoring case and the second exactly.
-let sandbox: SalesforceSandbox;
-let conn: jsforce.Connection;
-
-beforeAll(async () => {
-  setDefaults({ followRedirect: true, retry: { maxRetries: 0 } });
-  sandbox = await startSalesforceSandbox();
-  conn = new jsforce.Connection({ instanceUrl: sandbox.url, accessToken: sandbox.accessToken, version: '62.0' });
-});
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.reset());
+const sf = jsforceAgainstSandbox();
 
 const INSENSITIVE = { object: 'Customer__c', field: 'Customer_Key__c' };
 const SENSITIVE = { object: 'Account', field: 'External_Id__c' };
@@ -22,13 +11,13 @@ const SENSITIVE = { object: 'Account', field: 'External_Id__c' };
 const record = (key: { field: string }, value: string, name: string) => ({ [key.field]: value, Name: name });
 
 async function upsertOne(key: { object: string; field: string }, value: string, name: string): Promise<{ id?: string; created?: boolean; success: boolean }> {
-  const [result] = await conn.sobject(key.object).upsert([record(key, value, name)], key.field, { allOrNone: false });
+  const [result] = await sf.conn.sobject(key.object).upsert([record(key, value, name)], key.field, { allOrNone: false });
   return result as { id?: string; created?: boolean; success: boolean };
 }
 
 describe('describe', () => {
   it('reports caseSensitive as Salesforce does: false for text fields, true only for a unique field made case-sensitive', async () => {
-    const fieldsOf = async (object: string) => new Map((await conn.describe(object)).fields.map((f) => [f.name, f]));
+    const fieldsOf = async (object: string) => new Map((await sf.conn.describe(object)).fields.map((f) => [f.name, f]));
     const customer = await fieldsOf('Customer__c');
     const account = await fieldsOf('Account');
     expect(customer.get('Customer_Key__c')).toMatchObject({ externalId: true, unique: true, caseSensitive: false });
@@ -44,9 +33,9 @@ describe('upsert through sObject Collections', () => {
     expect(first).toMatchObject({ success: true, created: true });
     expect(second).toMatchObject({ success: true, created: false, id: first.id });
     // The upsert also writes the key as sent, as Salesforce does; it matches the other way round too.
-    expect(sandbox.records('Customer__c')).toEqual([expect.objectContaining({ Id: first.id, Customer_Key__c: 'ABC-1', Name: 'Second' })]);
+    expect(sf.sandbox.records('Customer__c')).toEqual([expect.objectContaining({ Id: first.id, Customer_Key__c: 'ABC-1', Name: 'Second' })]);
     expect(await upsertOne(INSENSITIVE, 'abc-1', 'Third')).toMatchObject({ success: true, created: false, id: first.id });
-    expect(sandbox.records('Customer__c')).toEqual([expect.objectContaining({ Id: first.id, Customer_Key__c: 'abc-1', Name: 'Third' })]);
+    expect(sf.sandbox.records('Customer__c')).toEqual([expect.objectContaining({ Id: first.id, Customer_Key__c: 'abc-1', Name: 'Third' })]);
   });
 
   it('creates a second record when the key differs only in case, for a case-sensitive External ID', async () => {
@@ -55,12 +44,12 @@ describe('upsert through sObject Collections', () => {
     expect(first).toMatchObject({ success: true, created: true });
     expect(second).toMatchObject({ success: true, created: true });
     expect(second.id).not.toBe(first.id);
-    expect([...sandbox.recordsBy('Account', 'External_Id__c').keys()].sort()).toEqual(['ABC-1', 'abc-1']);
+    expect([...sf.sandbox.recordsBy('Account', 'External_Id__c').keys()].sort()).toEqual(['ABC-1', 'abc-1']);
   });
 
   it('refuses two records of one call that match the same record ignoring case, only for the case-insensitive field', async () => {
     const both = (key: { object: string; field: string }) =>
-      conn.sobject(key.object).upsert([record(key, 'k-1', 'Lower'), record(key, 'K-1', 'Upper')], key.field, { allOrNone: false });
+      sf.conn.sobject(key.object).upsert([record(key, 'k-1', 'Lower'), record(key, 'K-1', 'Upper')], key.field, { allOrNone: false });
     expect(await both(INSENSITIVE)).toMatchObject([
       { success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID' }] },
       { success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID' }] },
@@ -71,7 +60,7 @@ describe('upsert through sObject Collections', () => {
 
 describe('upsert through Bulk API 2.0', () => {
   const bulkUpsert = (key: { object: string; field: string }, value: string) =>
-    conn.bulk2.loadAndWaitForResults({ object: key.object, operation: 'upsert', externalIdFieldName: key.field, input: [record(key, value, 'Bulk')], pollInterval: 5, pollTimeout: 5_000 });
+    sf.conn.bulk2.loadAndWaitForResults({ object: key.object, operation: 'upsert', externalIdFieldName: key.field, input: [record(key, value, 'Bulk')], pollInterval: 5, pollTimeout: 5_000 });
 
   it('matches a key differing only in case for the case-insensitive field, and not for the case-sensitive one', async () => {
     const insensitive = await upsertOne(INSENSITIVE, 'ABC-2', 'First');
@@ -81,15 +70,15 @@ describe('upsert through Bulk API 2.0', () => {
     expect(matched).toEqual([expect.objectContaining({ sf__Id: insensitive.id, sf__Created: 'false' })]);
     expect(unmatched).toEqual([expect.objectContaining({ sf__Created: 'true' })]);
     expect(unmatched[0]!['sf__Id']).not.toBe(sensitive.id);
-    expect(sandbox.records('Customer__c')).toHaveLength(1);
-    expect(sandbox.records('Account')).toHaveLength(2);
+    expect(sf.sandbox.records('Customer__c')).toHaveLength(1);
+    expect(sf.sandbox.records('Account')).toHaveLength(2);
   });
 });
 
 describe('uniqueness', () => {
   it('rejects a value that differs only in case as a duplicate for the case-insensitive field, and accepts it for the case-sensitive one', async () => {
     const create = (key: { object: string; field: string }) =>
-      conn.sobject(key.object).create([record(key, 'DUP-1', 'Upper'), record(key, 'dup-1', 'Lower')], { allOrNone: false });
+      sf.conn.sobject(key.object).create([record(key, 'DUP-1', 'Upper'), record(key, 'dup-1', 'Lower')], { allOrNone: false });
     const insensitive = await create(INSENSITIVE);
     expect(insensitive[0]).toMatchObject({ success: true });
     expect(insensitive[1]).toMatchObject({ success: false, errors: [{ statusCode: 'DUPLICATE_VALUE', fields: ['Customer_Key__c'] }] });

@@ -1,63 +1,53 @@
 import jsforce from 'jsforce';
-import { setDefaults } from 'jsforce/lib/request.js';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSalesforceSandbox, type SalesforceSandbox } from '../../../src/sandbox/salesforce/index.ts';
+import { describe, expect, it } from 'vitest';
+import { jsforceAgainstSandbox } from './jsforce-sandbox.ts';
 
 // The sandbox must work with jsforce's own API, not only with Ebb's connector.
-let sandbox: SalesforceSandbox;
-let conn: jsforce.Connection;
-
-beforeAll(async () => {
-  setDefaults({ followRedirect: true, retry: { maxRetries: 0 } });
-  sandbox = await startSalesforceSandbox();
-  conn = new jsforce.Connection({ instanceUrl: sandbox.url, accessToken: sandbox.accessToken, version: '62.0' });
-});
-afterAll(() => sandbox.close());
-beforeEach(() => sandbox.reset());
+const sf = jsforceAgainstSandbox();
 
 describe('jsforce DML against the sandbox', () => {
   it('create, upsert, update and destroy arrays through sObject Collections', async () => {
-    const created = await conn.sobject('Account').create([{ Name: 'Acme', External_Id__c: 'E1' }, { Name: 'Globex', External_Id__c: 'E2' }], { allOrNone: false });
+    const created = await sf.conn.sobject('Account').create([{ Name: 'Acme', External_Id__c: 'E1' }, { Name: 'Globex', External_Id__c: 'E2' }], { allOrNone: false });
     expect(created.map((r) => r.success)).toEqual([true, true]);
-    const upserted = await conn.sobject('Account').upsert([{ External_Id__c: 'E1', Name: 'Acme 2' }, { External_Id__c: 'E3', Name: 'Initech' }], 'External_Id__c');
+    const upserted = await sf.conn.sobject('Account').upsert([{ External_Id__c: 'E1', Name: 'Acme 2' }, { External_Id__c: 'E3', Name: 'Initech' }], 'External_Id__c');
     expect(upserted).toMatchObject([{ success: true, created: false }, { success: true, created: true }]);
     const id1 = created[0]!.success ? created[0]!.id : '';
-    const updated = await conn.sobject('Account').update([{ Id: id1, NumberOfEmployees: 12 }]);
+    const updated = await sf.conn.sobject('Account').update([{ Id: id1, NumberOfEmployees: 12 }]);
     expect(updated[0]).toMatchObject({ id: id1, success: true });
-    const destroyed = await conn.sobject('Account').destroy([id1]);
+    const destroyed = await sf.conn.sobject('Account').destroy([id1]);
     expect(destroyed[0]).toMatchObject({ id: id1, success: true });
-    expect(sandbox.records('Account').map((r) => r['External_Id__c']).sort()).toEqual(['E2', 'E3']);
-    expect(conn.limitInfo.apiUsage).toEqual({ used: 4, limit: 100_000 });
+    expect(sf.sandbox.records('Account').map((r) => r['External_Id__c']).sort()).toEqual(['E2', 'E3']);
+    expect(sf.conn.limitInfo.apiUsage).toEqual({ used: 4, limit: 100_000 });
   });
 
   it('rolls every record back with allOrNone, and refuses more than 200 records', async () => {
-    const results = await conn.sobject('Contact').create([{ LastName: 'Ok', Email: 'ok@example.com' }, { LastName: 'Bad', Email: 'bad' }], { allOrNone: true });
+    const results = await sf.conn.sobject('Contact').create([{ LastName: 'Ok', Email: 'ok@example.com' }, { LastName: 'Bad', Email: 'bad' }], { allOrNone: true });
     expect(results[0]).toMatchObject({ success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' }] });
     expect(results[1]).toMatchObject({ success: false, errors: [{ statusCode: 'INVALID_EMAIL_ADDRESS', fields: ['Email'] }] });
-    expect(sandbox.records('Contact')).toEqual([]);
+    expect(sf.sandbox.records('Contact')).toEqual([]);
     const many = Array.from({ length: 201 }, (_, i) => ({ LastName: `L${i}` }));
-    await expect(conn.sobject('Contact').create(many)).rejects.toMatchObject({ errorCode: 'EXCEEDED_ID_LIMIT' });
+    await expect(sf.conn.sobject('Contact').create(many)).rejects.toMatchObject({ errorCode: 'EXCEEDED_ID_LIMIT' });
   });
 
   it('describes objects and reports limits', async () => {
-    const lead = await conn.describe('Lead');
+    const lead = await sf.conn.describe('Lead');
     const required = lead.fields.filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate).map((f) => f.name);
     expect(required.sort()).toEqual(['Company', 'LastName']);
-    const limits = (await conn.request('/limits')) as { DailyApiRequests: { Max: number; Remaining: number } };
+    const limits = (await sf.conn.request('/limits')) as { DailyApiRequests: { Max: number; Remaining: number } };
     expect(limits.DailyApiRequests).toEqual({ Max: 100_000, Remaining: 100_000 - 2 });
-    await expect(conn.describe('Nope__c')).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
+    await expect(sf.conn.describe('Nope__c')).rejects.toMatchObject({ errorCode: 'NOT_FOUND' });
   });
 
   it('answers 403 REQUEST_LIMIT_EXCEEDED once the daily allocation is spent', async () => {
-    sandbox.setApiUsage(100_000);
-    await expect(conn.describe('Account')).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
-    expect(conn.limitInfo.apiUsage).toEqual({ used: 100_000, limit: 100_000 });
+    sf.sandbox.setApiUsage(100_000);
+    await expect(sf.conn.describe('Account')).rejects.toMatchObject({ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+    expect(sf.conn.limitInfo.apiUsage).toEqual({ used: 100_000, limit: 100_000 });
   });
 });
 
 describe('jsforce Bulk API 2.0 against the sandbox', () => {
   it('runs loadAndWaitForResults end to end, with jsforce parsing the three result files', async () => {
-    const results = await conn.bulk2.loadAndWaitForResults({
+    const results = await sf.conn.bulk2.loadAndWaitForResults({
       object: 'Contact',
       operation: 'upsert',
       externalIdFieldName: 'External_Id__c',
@@ -73,30 +63,30 @@ describe('jsforce Bulk API 2.0 against the sandbox', () => {
     expect(successful.map((r) => r['External_Id__c']).sort()).toEqual(['C1', 'C3']);
     expect(results.failedResults).toEqual([expect.objectContaining({ External_Id__c: 'C2', sf__Error: 'INVALID_EMAIL_ADDRESS:Email: invalid email address: bad:Email --' })]);
     expect(results.unprocessedRecords).toEqual([]);
-    expect(sandbox.recordsBy('Contact', 'External_Id__c').get('C3')).toMatchObject({ LastName: 'Cy' });
+    expect(sf.sandbox.recordsBy('Contact', 'External_Id__c').get('C3')).toMatchObject({ LastName: 'Cy' });
   });
 
   it('lists the rows an aborted job never reached as unprocessed', async () => {
-    sandbox.knobs.bulkProcessLimit = 1;
-    const job = conn.bulk2.createJob({ object: 'Account', operation: 'insert' });
+    sf.sandbox.knobs.bulkProcessLimit = 1;
+    const job = sf.conn.bulk2.createJob({ object: 'Account', operation: 'insert' });
     await job.open();
     await job.uploadData([{ Name: 'A', External_Id__c: 'X1' }, { Name: 'B', External_Id__c: 'X2' }, { Name: 'C', External_Id__c: 'X3' }]);
     await job.close();
     await expect(job.poll(5, 5_000)).rejects.toThrow('Job has been aborted');
-    sandbox.knobs.bulkProcessLimit = null;
+    sf.sandbox.knobs.bulkProcessLimit = null;
     const results = await job.getAllResults();
     expect(results.successfulResults).toHaveLength(1);
     const unprocessed = results.unprocessedRecords as unknown as Array<Record<string, string>>;
     expect(unprocessed.map((r) => r['External_Id__c']).sort()).toEqual(['X2', 'X3']);
-    expect(sandbox.records('Account')).toHaveLength(1);
+    expect(sf.sandbox.records('Account')).toHaveLength(1);
   });
 });
 
 describe('jsforce OAuth refresh against the sandbox token endpoint', () => {
   it('refreshes an expired session itself and replays the call', async () => {
     const oauthConn = new jsforce.Connection({
-      oauth2: { clientId: 'sandbox-client', clientSecret: 'sandbox-secret', loginUrl: sandbox.url },
-      instanceUrl: sandbox.url,
+      oauth2: { clientId: 'sandbox-client', clientSecret: 'sandbox-secret', loginUrl: sf.sandbox.url },
+      instanceUrl: sf.sandbox.url,
       accessToken: 'expired-token',
       refreshToken: 'sandbox-refresh-token',
       version: '62.0',
@@ -106,7 +96,7 @@ describe('jsforce OAuth refresh against the sandbox token endpoint', () => {
     const account = await oauthConn.describe('Account');
     expect(account.name).toBe('Account');
     expect(refreshed).toMatch(/^00DSb/);
-    expect(sandbox.stats().tokenGrants.refresh_token).toBe(1);
-    expect(sandbox.stats().sessionsRejected).toBe(1);
+    expect(sf.sandbox.stats().tokenGrants.refresh_token).toBe(1);
+    expect(sf.sandbox.stats().sessionsRejected).toBe(1);
   });
 });
