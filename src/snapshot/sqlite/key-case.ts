@@ -2,7 +2,8 @@ import { KeyCaseError, LockHeldError } from '../../core/errors.ts';
 import type { KeyCaseAdoption, KeyCaseRequest } from '../store.ts';
 import { immediate, type SnapshotDb } from './connection.ts';
 import { refreshLock } from './lock.ts';
-import { foldPendingKey, foldRowErrorKey, SnapshotRekeyer } from './rekey-rows.ts';
+import { PlannedKeyFolder } from './fold-planned-keys.ts';
+import { SnapshotRekeyer } from './rekey-rows.ts';
 import { ensureState, readState } from './state.ts';
 
 /**
@@ -46,8 +47,9 @@ export async function rekeySnapshot(db: SnapshotDb, sync: string, request: KeyCa
   // change's first-seen time (the freshness SLA) and a row's attempts. Going back, they cannot be
   // restored; the next plan records them anew.
   if (request.ignoreCase) {
-    await inPages(db, sync, 'pending_changes', 'key', (row) => foldPendingKey(db.$client, sync, row.key), stillLocked);
-    await inPages(db, sync, 'row_errors', 'key', (row) => foldRowErrorKey(db.$client, sync, row.key), stillLocked);
+    const planned = new PlannedKeyFolder(db.$client, sync);
+    await inPages(db, sync, 'pending_changes', 'key', (row) => planned.pending(row.key), stillLocked);
+    await inPages(db, sync, 'row_errors', 'key', (row) => planned.rowError(row.key), stillLocked);
   }
   return immediate(db, () => {
     stillLocked();

@@ -108,35 +108,3 @@ export class SnapshotRekeyer {
     return written !== null && matchKey(written, true) === matchKey(current, true) ? written : null;
   }
 }
-
-/** Lower-cases a pending change's key; two meeting keep the earlier first-seen time (delivery lag). */
-export function foldPendingKey(client: Database.Database, sync: string, key: string): void {
-  const target = matchKey(key, true);
-  if (target === key) return;
-  const firstSeen = client.prepare('SELECT first_seen_at FROM pending_changes WHERE sync = ? AND key = ?').pluck();
-  const other = firstSeen.get(sync, target) as string | undefined;
-  if (other === undefined) {
-    client.prepare('UPDATE pending_changes SET key = ? WHERE sync = ? AND key = ?').run(target, sync, key);
-    return;
-  }
-  client.prepare('UPDATE pending_changes SET first_seen_at = min(first_seen_at, ?) WHERE sync = ? AND key = ?').run(firstSeen.get(sync, key), sync, target);
-  client.prepare('DELETE FROM pending_changes WHERE sync = ? AND key = ?').run(sync, key);
-}
-
-/** Lower-cases a row error's key; two meeting keep the later error, with both one's attempts and the first sighting. */
-export function foldRowErrorKey(client: Database.Database, sync: string, key: string): void {
-  const target = matchKey(key, true);
-  if (target === key) return;
-  const seen = client.prepare('SELECT key, attempts, first_seen_at AS firstSeenAt, last_seen_at AS lastSeenAt FROM row_errors WHERE sync = ? AND key = ?');
-  const other = seen.get(sync, target) as { key: string; attempts: number; firstSeenAt: string; lastSeenAt: string } | undefined;
-  if (other) {
-    const row = seen.get(sync, key) as typeof other;
-    const [newer, older] = row.lastSeenAt > other.lastSeenAt ? [row, other] : [other, row];
-    client
-      .prepare('UPDATE row_errors SET attempts = attempts + ?, first_seen_at = min(first_seen_at, ?) WHERE sync = ? AND key = ?')
-      .run(older.attempts, older.firstSeenAt, sync, newer.key);
-    client.prepare('DELETE FROM row_errors WHERE sync = ? AND key = ?').run(sync, older.key);
-    if (newer.key === target) return;
-  }
-  client.prepare('UPDATE row_errors SET key = ? WHERE sync = ? AND key = ?').run(target, sync, key);
-}
