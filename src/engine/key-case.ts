@@ -15,17 +15,19 @@ const REKEY_LOCK_TTL_MS = 120_000;
  * snapshot written while keys were compared exactly holds "Ada@x.com" where the model now gives
  * "ada@x.com": re-keyed, the change plans as what it is (one record), not as a delete and a create.
  *
- * Usually one read. A re-key runs under the sync's apply lock, so no apply commits under keys being
- * moved: the caller's own (`lockHolder`, a scheduled cycle's), or one taken here for the duration.
- * Keys the snapshot held twice in different case were one record all along: that is worth a warning.
+ * Usually one read, and `state` (the sync's, as the plan read it) stays the plan's base. A re-key
+ * runs under the sync's apply lock, so no apply commits under keys being moved: the caller's own
+ * (`lockHolder`, a scheduled cycle's), or one taken here for the duration. Keys the snapshot held
+ * twice in different case were one record all along: that is worth a warning.
  */
 export async function adoptKeyCase(
   sync: ResolvedSync,
   store: SnapshotStore,
+  state: SyncState,
   lockHolder: string | undefined,
 ): Promise<{ state: SyncState; diagnostics: Diagnostic[] }> {
   const { matchIgnoresCase } = sync.destination;
-  if ((await store.readKeysIgnoreCase(sync.name)) === matchIgnoresCase) return { state: await store.ensureState(sync.name), diagnostics: [] };
+  if ((await store.readKeysIgnoreCase(sync.name)) === matchIgnoresCase) return { state, diagnostics: [] };
   const holder = lockHolder ?? lockHolderId(`rekey-${randomUUID()}`);
   if (lockHolder === undefined) {
     const lock = await store.acquireLock({ sync: sync.name, holder, ttlMs: REKEY_LOCK_TTL_MS, holderIsDead: isHolderDead });

@@ -56,7 +56,7 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
   const plan: SyncPlan = {
     sync: sync.name,
     definitionHash: sync.definitionHash,
-    // Set again once the snapshot's keys are settled (adoptKeyCase may move the serial).
+    // Set again once the snapshot's keys are settled (a re-key moves the serial).
     base: { lineage: state.lineage, serial: state.serial },
     mode: sync.mode,
     destination: { ...sync.destination },
@@ -72,7 +72,7 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
   };
   let readingModel = false;
   try {
-    const keys = await adoptKeyCase(sync, deps.store, deps.lockHolder);
+    const keys = await adoptKeyCase(sync, deps.store, state, deps.lockHolder);
     plan.base = { lineage: keys.state.lineage, serial: keys.state.serial };
     plan.diagnostics.push(...keys.diagnostics);
     readingModel = true;
