@@ -3,7 +3,16 @@ import { matchKey } from '../../core/match-key.ts';
 import { rowCheck } from '../../core/row-check.ts';
 import type { KeyCaseAdoption, KeyCaseRequest } from '../store.ts';
 
-const SAMPLES = 5;
+/** How many times something happened, with the first few instances to show. */
+class Tally {
+  count = 0;
+  readonly samples: string[] = [];
+
+  add(sample: string): void {
+    this.count += 1;
+    if (this.samples.length < 5) this.samples.push(sample);
+  }
+}
 
 interface SnapshotRow {
   key: string;
@@ -20,14 +29,12 @@ interface SnapshotRow {
  */
 export class SnapshotRekeyer {
   private rekeyed = 0;
-  private merged = 0;
-  private readonly mergedSamples: string[] = [];
+  /** Pairs merged, each as "kept / dropped". */
+  private readonly merged = new Tally();
   /** Pairs delivered to two different records: the destination did not match them as one. */
-  private readonly conflicts: string[] = [];
-  private conflictCount = 0;
+  private readonly conflicts = new Tally();
   /** Keys whose payload does not give the key as the model wrote it. */
-  private readonly unrestorable: string[] = [];
-  private unrestorableCount = 0;
+  private readonly unrestorable = new Tally();
   private readonly rowAt: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly move: Database.Statement;
@@ -47,8 +54,7 @@ export class SnapshotRekeyer {
   rekey({ key: current, payload }: { key: string; payload?: string }): void {
     const target = this.targetOf(current, payload);
     if (target === null) {
-      this.unrestorableCount += 1;
-      if (this.unrestorable.length < SAMPLES) this.unrestorable.push(current);
+      this.unrestorable.add(current);
       return;
     }
     if (target === current) return;
@@ -57,15 +63,13 @@ export class SnapshotRekeyer {
     let remoteId = row.remote_id;
     if (other) {
       if (row.remote_id !== null && other.remote_id !== null && row.remote_id !== other.remote_id) {
-        this.conflictCount += 1;
-        if (this.conflicts.length < SAMPLES) this.conflicts.push(`${other.key} (id ${other.remote_id}) and ${current} (id ${row.remote_id})`);
+        this.conflicts.add(`${other.key} (id ${other.remote_id}) and ${current} (id ${row.remote_id})`);
         return;
       }
       remoteId ??= other.remote_id;
       // What the record holds is what was delivered to it last.
       const keepOther = other.synced_at >= row.synced_at;
-      this.merged += 1;
-      if (this.mergedSamples.length < SAMPLES) this.mergedSamples.push(keepOther ? `${other.key} / ${current}` : `${current} / ${other.key}`);
+      this.merged.add(keepOther ? `${other.key} / ${current}` : `${current} / ${other.key}`);
       if (keepOther) {
         this.remove.run(this.sync, current);
         if (other.remote_id === null && remoteId !== null) this.adoptRemoteId.run(remoteId, this.sync, target);
@@ -80,16 +84,16 @@ export class SnapshotRekeyer {
   /** What must be fixed before the comparison can change, or null. */
   problem(): string | null {
     const problems: string[] = [];
-    if (this.conflictCount > 0) {
+    if (this.conflicts.count > 0) {
       problems.push(
-        `${this.conflictCount} pair(s) of keys that differ only in case were delivered to different records, e.g. ${this.conflicts.join('; ')}: ` +
+        `${this.conflicts.count} pair(s) of keys that differ only in case were delivered to different records, e.g. ${this.conflicts.samples.join('; ')}: ` +
           'the destination keeps them apart, so it does not match these keys ignoring case. Set destination.matchIgnoresCase: false in the sync; ' +
           'or, if they are duplicates there, merge them in the destination and run `ebb reset` for this sync',
       );
     }
-    if (this.unrestorableCount > 0) {
+    if (this.unrestorable.count > 0) {
       problems.push(
-        `${this.unrestorableCount} key(s) cannot be given back as the model wrote them, e.g. ${this.unrestorable.join(', ')}: their last delivered payload has no field mapped from the key. ` +
+        `${this.unrestorable.count} key(s) cannot be given back as the model wrote them, e.g. ${this.unrestorable.samples.join(', ')}: their last delivered payload has no field mapped from the key. ` +
           'Run `ebb reset` for this sync so that the next plan starts again from the model (upserts find the existing records by their key)',
       );
     }
@@ -97,7 +101,7 @@ export class SnapshotRekeyer {
   }
 
   counts(): Omit<KeyCaseAdoption, 'state'> {
-    return { rekeyed: this.rekeyed, merged: this.merged, mergedSamples: [...this.mergedSamples] };
+    return { rekeyed: this.rekeyed, merged: this.merged.count, mergedSamples: [...this.merged.samples] };
   }
 
   /** The key a row moves to; null when it cannot be told (going back to exact keys without the key in the payload). */
