@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startHubspotSandbox, type HubspotSandbox, type HubspotSandboxOptions } from '../../src/sandbox/hubspot/index.ts';
 import { sandboxProject, type SandboxProject } from './project-runner.ts';
-import { createTestProject, duckdbExec, type TestProject } from './project.ts';
+import { createTestProject, duckdbExec, writeWarehouseConfig, type TestProject } from './project.ts';
 
 export const HUBSPOT_TOKEN = 'pat-na1-e2e-test-token';
 
@@ -49,18 +49,10 @@ export async function createHubspotProject(options: HubspotProjectOptions): Prom
     options.requestsPer10s !== undefined ? `requestsPer10s: ${options.requestsPer10s},` : '',
     options.maxConcurrent !== undefined ? `maxConcurrent: ${options.maxConcurrent},` : '',
   ].join(' ');
-  project.write(
-    'syncs/ebb.config.ts',
-    `import { defineConfig, env } from 'ebb';
-export default defineConfig({
-  snapshot: { path: '.ebb/snapshot.sqlite' },
-  connections: {
-    warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
-    hubspot: { kind: 'hubspot', accessToken: env('HUBSPOT_TOKEN'), baseUrl: ${JSON.stringify(sandbox.url)}, ${limits} },
-  },
-});
-`,
-  );
+  writeWarehouseConfig(project, {
+    name: 'hubspot',
+    source: `{ kind: 'hubspot', accessToken: env('HUBSPOT_TOKEN'), baseUrl: ${JSON.stringify(sandbox.url)}, ${limits} }`,
+  });
   project.write(
     'syncs/contacts.sync.ts',
     `import { defineSync } from 'ebb';

@@ -35,3 +35,23 @@ export function createTestProject(prefix = 'ebb-test-'): TestProject {
 
 /** Runs SQL against a DuckDB file (the test's warehouse), closing it so the source can open it. */
 export const duckdbExec = runDuckdbStatements;
+
+/**
+ * Writes the project's syncs/ebb.config.ts: the DuckDB file `warehouse.duckdb` as connection
+ * `warehouse`, the snapshot in .ebb/snapshot.sqlite, and one destination connection `name`, given as
+ * TypeScript source (so it may call `env(...)`).
+ */
+export function writeWarehouseConfig(project: TestProject, destination: { name: string; source: string }): void {
+  project.write(
+    'syncs/ebb.config.ts',
+    `import { defineConfig, env } from 'ebb';
+export default defineConfig({
+  snapshot: { path: '.ebb/snapshot.sqlite' },
+  connections: {
+    warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
+    ${destination.name}: ${destination.source},
+  },
+});
+`,
+  );
+}

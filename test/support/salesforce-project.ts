@@ -2,7 +2,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { Row } from '../../src/core/values.ts';
 import { startSalesforceSandbox, type SalesforceSandbox, type SalesforceSandboxOptions } from '../../src/sandbox/salesforce/index.ts';
 import { sandboxProject, type SandboxProject } from './project-runner.ts';
-import { createTestProject, duckdbExec, type TestProject } from './project.ts';
+import { createTestProject, duckdbExec, writeWarehouseConfig, type TestProject } from './project.ts';
 
 export const SALESFORCE_TOKEN = 'sf-e2e-session-token';
 export const SYNC = 'accounts';
@@ -72,18 +72,10 @@ export async function createSalesforceProject(options: SalesforceProjectOptions)
             (10 + (i * 37) % 5000)::integer as employees
      from range(1, ${options.rows + 1}) t(i)`,
   ]);
-  project.write(
-    'syncs/ebb.config.ts',
-    `import { defineConfig, env } from 'ebb';
-export default defineConfig({
-  snapshot: { path: '.ebb/snapshot.sqlite' },
-  connections: {
-    warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
-    salesforce: { kind: 'salesforce', instanceUrl: ${JSON.stringify(sandbox.url)}, accessToken: env('SALESFORCE_ACCESS_TOKEN'), ${connectionOptions(options)} },
-  },
-});
-`,
-  );
+  writeWarehouseConfig(project, {
+    name: 'salesforce',
+    source: `{ kind: 'salesforce', instanceUrl: ${JSON.stringify(sandbox.url)}, accessToken: env('SALESFORCE_ACCESS_TOKEN'), ${connectionOptions(options)} }`,
+  });
   project.write(
     `syncs/${SYNC}.sync.ts`,
     `import { defineSync } from 'ebb';

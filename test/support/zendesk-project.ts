@@ -1,6 +1,6 @@
 import { startZendeskSandbox, type ZendeskSandbox } from '../../src/sandbox/zendesk/index.ts';
 import { sandboxProject, type SandboxProject } from './project-runner.ts';
-import { createTestProject, duckdbExec } from './project.ts';
+import { createTestProject, duckdbExec, writeWarehouseConfig } from './project.ts';
 
 export type ZendeskProject = SandboxProject<ZendeskSandbox>;
 
@@ -14,18 +14,7 @@ export async function createZendeskProject(options: { rows: number }): Promise<Z
   const warehouse = project.path('warehouse.duckdb');
   await duckdbExec(warehouse, [`create table customers as select 'C-' || i as customer_id, 'Customer ' || i as name from range(1, ${options.rows + 1}) t(i)`]);
   const connection = { kind: 'zendesk', baseUrl: sandbox.url, email: sandbox.credentials.email };
-  project.write(
-    'syncs/ebb.config.ts',
-    `import { defineConfig, env } from 'ebb';
-export default defineConfig({
-  snapshot: { path: '.ebb/snapshot.sqlite' },
-  connections: {
-    warehouse: { kind: 'duckdb', path: 'warehouse.duckdb' },
-    zendesk: { ...${JSON.stringify(connection)}, apiToken: env('ZENDESK_API_TOKEN') },
-  },
-});
-`,
-  );
+  writeWarehouseConfig(project, { name: 'zendesk', source: `{ ...${JSON.stringify(connection)}, apiToken: env('ZENDESK_API_TOKEN') }` });
   project.write(
     'syncs/users.sync.ts',
     `import { defineSync } from 'ebb';
