@@ -201,16 +201,18 @@ function keyDiagnostics(sync: ResolvedSync, summary: StageSummary): Diagnostic[]
   }
   if (summary.duplicateKeys > 0) {
     const samples = summary.duplicateSamples.map((s) => `${s.key} (×${s.occurrences})`).join(', ');
+    const { matchIgnoresCase, matchOn } = sync.destination;
+    const compared = matchIgnoresCase ? `, compared ignoring case as the destination matches ${matchOn}, ` : ', ';
+    const remedy = matchIgnoresCase
+      ? `Rows whose keys differ only in case would be written to the same record, the last one winning: deduplicate in the query (e.g. on lower(${sync.key})) or choose another key`
+      : 'Each row must have a unique key: deduplicate in the query or choose another key';
     diagnostics.push({
       severity: 'error',
       code: 'DUPLICATE_KEYS',
       sync: sync.name,
       file: sync.file,
       path: 'key',
-      message: sync.destination.matchIgnoresCase
-        ? `${summary.duplicateKeys} key value(s) of "${sync.key}" appear more than once, compared ignoring case as the destination matches ${sync.destination.matchOn}, e.g. ${samples}. ` +
-          'Rows whose keys differ only in case would be written to the same record, the last one winning: deduplicate in the query (e.g. on lower(' + sync.key + ')) or choose another key'
-        : `${summary.duplicateKeys} key value(s) of "${sync.key}" appear more than once, e.g. ${samples}. Each row must have a unique key: deduplicate in the query or choose another key`,
+      message: `${summary.duplicateKeys} key value(s) of "${sync.key}" appear more than once${compared}e.g. ${samples}. ${remedy}`,
     });
   }
   return diagnostics;
