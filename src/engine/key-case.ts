@@ -52,7 +52,7 @@ function keyInPayloadOf(sync: ResolvedSync): (payloadJson: string) => string | n
   return (payloadJson) => {
     const payload = JSON.parse(payloadJson) as Row;
     for (const field of fields) {
-      const key = field in payload ? keyOf(payload, field) : null;
+      const key = keyOf(payload, field);
       if (key !== null) return key;
     }
     return null;
