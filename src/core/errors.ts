@@ -66,6 +66,17 @@ export class LockHeldError extends EbbError {
 }
 
 /**
+ * The apply's lock expired and another process took it (this one stalled longer than the lock's
+ * lifetime, or its renewals could not be written). Nothing more may be sent: the other process may be
+ * writing newer values, and an older one landing after them would stay in the destination unseen.
+ */
+export class LockLostError extends EbbError {
+  constructor(message: string) {
+    super('LOCK_LOST', message);
+  }
+}
+
+/**
  * The sync's snapshot cannot be re-keyed for how its destination compares keys: keys that differ only
  * in case were delivered to different records, or cannot be restored as the model wrote them.
  */

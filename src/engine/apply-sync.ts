@@ -1,5 +1,5 @@
 import { totalsOf, type Change } from '../core/change.ts';
-import { AuthError, QuotaExhaustedError, StalePlanError, callsMadeBy, describeError, type RowError } from '../core/errors.ts';
+import { AuthError, LockLostError, QuotaExhaustedError, StalePlanError, callsMadeBy, describeError, type RowError } from '../core/errors.ts';
 import type { SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import type { ConnectorDefinition, ConnectorSession } from '../connectors/connector.ts';
@@ -7,6 +7,7 @@ import type { CommitBatch, FailedRow, SnapshotStore } from '../snapshot/store.ts
 import type { Clock } from './clock.ts';
 import { stoppedStatus, type EventSink, type SyncApplyResult } from './events.ts';
 import { batchChanges, type PlannedBatch } from './operations.ts';
+import { LockLease } from './lock-lease.ts';
 import type { AccountPacer } from './pacer.ts';
 import { backoffDelay, sendWithRetry, type RetryPolicy } from './retry.ts';
 
@@ -77,6 +78,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
   };
 
   const session = await ctx.definition.open(ctx.options, { rootDir: ctx.rootDir, sleep: ctx.clock.sleep });
+  const lease = new LockLease(store, sync.name, ctx.holder, ctx.lockTtlMs);
   try {
     const run = async (batches: AsyncGenerator<PlannedBatch>) => {
       // Workers pull from one stream of batches; only the batches in flight are held in memory.
@@ -106,7 +108,8 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
 
     /** Rows the run will not send: recorded as failed with the reason, unless nothing can be recorded. */
     const recordNotSent = async (changes: readonly Change[], failed: FailedRow[]) => {
-      if (!recordingFailure) {
+      // The lock is another process's now: write nothing more, the rows simply stay pending.
+      if (!recordingFailure && !(stopReason instanceof LockLostError)) {
         try {
           await commit({ delivered: [], deleted: [], failed });
           result.failed += changes.length;
@@ -133,10 +136,12 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
             await ctx.pacer.takeSlot();
           },
         };
-        const send = () => {
+        const send = async () => {
           // Another batch stopped the run while this one waited its turn in the pacer: don't send it.
           if (stopReason) throw new StoppedWhileQueued(stopReason);
           if (stopRequested()) throw new StoppedWhileQueued(new StopRequested());
+          // Every attempt, retries included: a wait for a 429 can outlast the lock.
+          await lease.assertHeld();
           pacedCalls = 0;
           return session.applyBatch(planned.batch, pacing);
         };
@@ -167,6 +172,11 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         if (error instanceof StalePlanError) {
           stopReason = error;
           throw error;
+        }
+        if (error instanceof LockLostError) {
+          stopReason ??= error;
+          unsent += planned.changes.length;
+          return;
         }
         if (recordingFailure !== null && error === recordingFailure) return; // the batch went out and is counted; only recording failed
         const reason = error instanceof Error ? error : new Error(String(error));
@@ -212,6 +222,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
     else if (hasDeletes) for await (const planned of batchChanges(plan.changes, 'deletes', { ...batching, totals: plan.totals })) await recordUnsent(planned, stopReason!);
     await commits;
   } finally {
+    lease.stop();
     await session.close();
   }
 
@@ -300,6 +311,7 @@ function recordingFailureMessage(error: Error, run: { unrecorded: number; unsent
 }
 
 function stopMessage(error: Error): string {
+  if (error instanceof LockLostError) return `stopped: ${error.message}`;
   if (error instanceof AuthError) return `stopped: the destination refused our credentials (${error.message}). Fix the connection's credentials and re-run; unsent rows stay pending`;
   // Destination messages often end with a full stop of their own.
   const reason = error.message.replace(/\.\s*$/, '');

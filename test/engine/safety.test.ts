@@ -77,6 +77,45 @@ describe('one apply per sync at a time', () => {
   });
 });
 
+describe('the apply lock over a long batch', () => {
+  it('is renewed while a batch waits out a 429 longer than its lifetime, so a second apply is still refused', async () => {
+    p = await createMemoryProject({ rows: 5 });
+    const engine = await openEngine(p.project.dir);
+    engines.push(engine);
+    p.sandbox.knobs.rateLimitNext = 1;
+    p.sandbox.knobs.retryAfterMs = 4_000;
+    const first = engine.apply(await engine.plan(), { lockTtlMs: 3_000 });
+    await new Promise((r) => setTimeout(r, 3_500)); // past the lifetime, inside the wait
+    const second = await cli(['apply', '--auto-approve']);
+    expect(second.out).toMatch(/another apply of "contacts" is running/);
+    expect((await first).syncs[0]).toMatchObject({ status: 'succeeded', delivered: 5 });
+  });
+
+  it('sends nothing more once another process took the lock, so an older value cannot land after a newer one', async () => {
+    p = await createMemoryProject({ rows: 1 });
+    const stalled = await openEngine(p.project.dir);
+    const other = await openEngine(p.project.dir);
+    engines.push(stalled, other);
+    await stalled.apply(await stalled.plan());
+    await p.sql(`update customers set first_name = 'older'`);
+    const olderPlan = await stalled.plan();
+    // A 1.5 s wait against a 0.4 s lock, which the 1 s renewal timer cannot keep: a process stalled past its lock.
+    p.sandbox.knobs.rateLimitNext = 1;
+    p.sandbox.knobs.retryAfterMs = 1_500;
+    const applying = stalled.apply(olderPlan, { lockTtlMs: 400 });
+    await new Promise((r) => setTimeout(r, 700));
+    await p.sql(`update customers set first_name = 'newer'`);
+    expect((await other.apply(await other.plan())).syncs[0]).toMatchObject({ status: 'succeeded', delivered: 1 });
+
+    const result = (await applying).syncs[0]!;
+    expect(result.status).toBe('failed');
+    expect(result.message).toMatch(/another process took the lock of "contacts" after it expired .*nothing more was sent/);
+    expect(p.destination().get('cust-000001')).toMatchObject({ firstname: 'newer' });
+    expect((await other.plan()).syncs[0]!.changes.count).toBe(0);
+    expect(await other.store.countRowErrors('contacts')).toBe(0); // it wrote nothing after losing the lock
+  });
+});
+
 describe('history that cannot be written', () => {
   it('keeps the run’s result when its record or the lock release fails, and says so', async () => {
     p = await createMemoryProject({ rows: 150 });

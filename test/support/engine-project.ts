@@ -16,7 +16,7 @@ export interface EngineHarness {
   store: SnapshotStore;
   events: EngineEvent[];
   plan(): Promise<Plan>;
-  apply(plan: Plan, options?: { allowDeletes?: boolean; retry?: RetryPolicy }): Promise<ApplyResult>;
+  apply(plan: Plan, options?: { allowDeletes?: boolean; retry?: RetryPolicy; lockTtlMs?: number }): Promise<ApplyResult>;
   close(): Promise<void>;
 }
 
@@ -52,6 +52,7 @@ export async function openEngine(rootDir: string, env: NodeJS.ProcessEnv = {}): 
           toolVersion: EBB_VERSION,
           events: (e) => events.push(e),
           ...(o.retry ? { retry: o.retry } : {}),
+          ...(o.lockTtlMs ? { lockTtlMs: o.lockTtlMs } : {}),
         },
         { allowDeletes: o.allowDeletes ?? false },
       ),
