@@ -9,7 +9,7 @@ import { stoppedStatus, type EventSink, type SyncApplyResult } from './events.ts
 import { batchChanges, type PlannedBatch } from './operations.ts';
 import { LockLease } from './lock-lease.ts';
 import type { AccountPacer } from './pacer.ts';
-import { backoffDelay, sendWithRetry, type RetryPolicy } from './retry.ts';
+import { backoffDelay, CreateOutcomeUnknownError, sendWithRetry, type RetryPolicy } from './retry.ts';
 
 export interface SyncApplyContext {
   sync: ResolvedSync;
@@ -151,7 +151,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
             result.apiCalls += 1;
             events({ type: 'retry-scheduled', sync: sync.name, reason, attempt, delayMs, message: error.message });
           },
-        });
+        }, { idempotent: planned.batch.operation !== 'create' });
         ctx.pacer.observe(response.rateLimit);
         ctx.pacer.charge(response.calls - 1 - pacedCalls);
         if (response.rateLimitedMs !== undefined) {
@@ -179,6 +179,12 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
           return;
         }
         if (recordingFailure !== null && error === recordingFailure) return; // the batch went out and is counted; only recording failed
+        if (error instanceof CreateOutcomeUnknownError) {
+          // Only this batch is in doubt: its rows are recorded for a person to check; the run goes on.
+          result.apiCalls += callsMadeBy(error.lastError) ?? 1;
+          await recordNotSent(planned.changes, planned.changes.map((c) => failedRow(c, { code: error.code, message: error.message })));
+          return;
+        }
         const reason = error instanceof Error ? error : new Error(String(error));
         // Auth, quota and exhausted retries stop the sync: nothing else would get through either.
         stopReason ??= reason;

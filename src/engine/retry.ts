@@ -20,6 +20,21 @@ export class RetriesExhaustedError extends EbbError {
   }
 }
 
+/**
+ * A create failed in a way that may have happened after the destination stored it (a timeout, a 5xx, a
+ * dropped connection). Sending it again could make a second record, so it is not retried: its rows are
+ * recorded as failed with this reason for someone to check.
+ */
+export class CreateOutcomeUnknownError extends EbbError {
+  constructor(readonly lastError: unknown) {
+    super(
+      'OUTCOME_UNKNOWN',
+      `the create failed after it may have reached the destination (${describeError(lastError).replace(/\.\s*$/, '')}), so the record may exist; Ebb did not send it again, since a second create could make a duplicate. Check whether the destination has it: the next plan proposes it as a create again`,
+      { cause: lastError },
+    );
+  }
+}
+
 export interface RetryObserver {
   onRetry(reason: 'rate-limited' | 'transient', attempt: number, delayMs: number, error: Error): void;
 }
@@ -32,9 +47,10 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
 
 /**
  * Sends one call through the account's pacer, retrying what is retryable. Anything else
- * (auth, quota, terminal) is thrown at once: retrying cannot help it.
+ * (auth, quota, terminal) is thrown at once: retrying cannot help it. A call that is not `idempotent`
+ * (a create) is retried only after a 429, which the destination refused before doing anything.
  */
-export async function sendWithRetry<T>(call: () => Promise<T>, pacer: AccountPacer, clock: Clock, policy: RetryPolicy, observer: RetryObserver): Promise<T> {
+export async function sendWithRetry<T>(call: () => Promise<T>, pacer: AccountPacer, clock: Clock, policy: RetryPolicy, observer: RetryObserver, options: { idempotent: boolean }): Promise<T> {
   let rateLimited = 0;
   let transient = 0;
   for (;;) {
@@ -49,6 +65,7 @@ export async function sendWithRetry<T>(call: () => Promise<T>, pacer: AccountPac
         continue;
       }
       if (error instanceof TransientError) {
+        if (!options.idempotent) throw new CreateOutcomeUnknownError(error);
         transient += 1;
         if (transient > policy.maxTransientRetries) throw new RetriesExhaustedError(rateLimited + transient, error);
         const delay = backoffDelay(transient - 1, policy);

@@ -72,6 +72,21 @@ describe('whole-call failures', () => {
     expect(Object.values(p.sandbox.stats().createsPerKey).every((n) => n === 1)).toBe(true);
   });
 
+  it('does not re-send a create whose call timed out: the records may exist, so the rows are recorded for a person to check', async () => {
+    p = await createMemoryProject({ rows: 20, mode: 'create', connection: { timeoutMs: 300 } });
+    p.sandbox.knobs.stallNext = 1;
+    p.sandbox.knobs.stallMs = 1000;
+    engine = await openEngine(p.project.dir);
+    const result = await engine.apply(await engine.plan(), { retry: FAST_RETRY });
+    expect(result.syncs[0]).toMatchObject({ status: 'partial', delivered: 0, failed: 20 });
+    expect(p.sandbox.stats().requests).toBe(1);
+    expect(Object.values(p.sandbox.stats().createsPerKey)).toEqual(Array(20).fill(1));
+    const errors = await engine.store.listRowErrors({ sync: 'contacts', limit: 100 });
+    expect(errors).toHaveLength(20);
+    expect(errors[0]).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
+    expect(errors[0]!.message).toMatch(/may have reached the destination .*did not send it again, since a second create could make a duplicate/);
+  });
+
   it('records every row as failed when retries run out, and proposes them again', async () => {
     p = await createMemoryProject({ rows: 250, connection: { maxConcurrent: 1 } });
     p.sandbox.knobs.failNext = 1000;
