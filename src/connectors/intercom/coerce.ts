@@ -19,7 +19,8 @@ export function coerceValue(type: AttributeType | undefined, value: Value): unkn
     case 'integer': {
       if (typeof value !== 'string' || !NUMERIC.test(value)) return value;
       const n = Number(value);
-      return Number.isInteger(n) ? n : value;
+      // Past 2^53 a JS number is no longer the integer written: send the text, and let Intercom judge it.
+      return Number.isSafeInteger(n) ? n : value;
     }
     case 'date':
       return typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value)) ? Math.floor(Date.parse(value) / 1000) : value;

@@ -58,16 +58,37 @@ async function updateIfExists(ctx: WriteContext, id: string, payload: Payload): 
 
 /**
  * Create; on Intercom's 409 (the email or external_id already belongs to a contact — created outside
- * Ebb, or by our own earlier attempt that search cannot see yet) update that contact instead.
+ * Ebb, or by our own earlier attempt that search cannot see yet) update that contact instead, but only
+ * when it is not another record's: a contact holding a different external_id is another model row's,
+ * and taking it over would overwrite that row's data with this one's (and a later delete of either
+ * would delete both).
  */
-async function createOrAdopt(ctx: WriteContext, payload: { create: Payload; update: Payload }): Promise<string> {
+async function createOrAdopt(ctx: WriteContext, payload: { create: Payload; update: Payload }): Promise<ItemResult> {
   try {
-    return idOf(await ctx.tracker.send(() => ctx.client.contacts.create(payload.create as Intercom.CreateContactRequest)));
+    return ok(idOf(await ctx.tracker.send(() => ctx.client.contacts.create(payload.create as Intercom.CreateContactRequest))));
   } catch (error) {
     const existing = conflictingContactId(error);
     if (existing === null) throw error;
-    return update(ctx, existing, payload.update);
+    const holder = await externalIdHeldBy(ctx, existing);
+    const ours = payload.update.external_id as string;
+    if (holder !== null && holder !== ours) {
+      return {
+        status: 'failed',
+        error: {
+          code: 'CONFLICT',
+          message: `Intercom already has this contact's email on contact ${existing}, which belongs to external_id "${holder}": Intercom keeps emails unique, so two records (external_id "${ours}" and "${holder}") share one email. Fix the duplicate email in the model (or map a different one), then re-run.`,
+        },
+      };
+    }
+    return ok(await update(ctx, existing, payload.update));
   }
+}
+
+/** The external_id a contact holds, or null when it has none (a lead, or one created without it). */
+async function externalIdHeldBy(ctx: WriteContext, id: string): Promise<string | null> {
+  const contact = await ctx.tracker.send(() => ctx.client.contacts.find({ contact_id: id }));
+  const externalId = (contact as { external_id?: unknown }).external_id;
+  return typeof externalId === 'string' && externalId !== '' ? externalId : null;
 }
 
 async function upsert(ctx: WriteContext, item: BatchItem): Promise<ItemResult> {
@@ -78,7 +99,7 @@ async function upsert(ctx: WriteContext, item: BatchItem): Promise<ItemResult> {
   }
   const found = await findByExternalId(ctx, externalIdOf(item));
   if (found !== null) return ok(await update(ctx, found, payload.update));
-  return ok(await createOrAdopt(ctx, payload));
+  return createOrAdopt(ctx, payload);
 }
 
 async function updateOnly(ctx: WriteContext, item: BatchItem): Promise<ItemResult> {
@@ -106,7 +127,7 @@ export function writeContact(ctx: WriteContext, operation: WriteOperation, item:
     case 'upsert':
       return upsert(ctx, item);
     case 'create':
-      return createOrAdopt(ctx, payloadFor(ctx, item)).then(ok);
+      return createOrAdopt(ctx, payloadFor(ctx, item));
     case 'update':
       return updateOnly(ctx, item);
     case 'delete':

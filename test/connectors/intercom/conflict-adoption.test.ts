@@ -34,11 +34,12 @@ describe('intercom connector: 409 conflict on create becomes an update', () => {
     const stats = rig.sandbox.stats();
     expect(stats.conflicts).toBe(1);
     expect(stats.createsPerKey.contacts).toEqual({ 'ann@example.com': 1 });
-    // schema, search (miss), create (409), update of the existing id
+    // schema, search (miss), create (409), read of the holder (no external_id: free to adopt), update
     expect(requestsSince(before.byEndpoint, stats.byEndpoint)).toEqual({
       'GET /data_attributes': 1,
       'POST /contacts/search': 1,
       'POST /contacts': 1,
+      'GET /contacts/{id}': 1,
       'PUT /contacts/{id}': 1,
     });
     expect(result.calls).toBe(stats.requests - before.requests);
@@ -65,6 +66,19 @@ describe('intercom connector: 409 conflict on create becomes an update', () => {
     expect(again.results).toEqual(first.results);
     expect(rig.sandbox.stats().createsPerKey.contacts).toEqual({ 'cust-a': 1, 'cust-b': 1, 'cust-c': 1 });
     expect([...contactsByExternalId(rig.sandbox).values()].map((r) => r['custom_attributes.plan'])).toEqual(['pro', 'pro', 'pro']);
+  });
+
+  it("never takes over another record's contact: a second external_id with the same email is a row failure", async () => {
+    const [first] = (await rig.apply('upsert', [contactItem('cu-1', { email: 'shared@acme.com', name: 'Alice' })])).results;
+
+    const result = await rig.apply('upsert', [contactItem('cu-2', { email: 'shared@acme.com', name: 'Bob' })]);
+
+    expect(result.results[0]).toMatchObject({ status: 'failed', error: { code: 'CONFLICT' } });
+    const failure = result.results[0];
+    expect(failure?.status === 'failed' && failure.error.message).toMatch(/belongs to external_id "cu-1".*Fix the duplicate email in the model/);
+    const records = rig.sandbox.records('contacts');
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ id: first?.status === 'ok' ? first.remoteId : 'missing', external_id: 'cu-1', name: 'Alice' });
   });
 
   it('reads the contact id out of the 409 message, and refuses other errors', async () => {

@@ -62,6 +62,12 @@ describe('intercom connector: custom attributes', () => {
     expect(result.results[0]).toMatchObject({ status: 'failed', error: { code: 'type_mismatch', field: 'custom_attributes.seats' } });
   });
 
+  it('an integer past 2^53 is sent as written, not rounded: Intercom judges it, and nothing changed is stored', async () => {
+    const result = await rig.apply('upsert', [contactItem('ca-7', { 'custom_attributes.seats': '9007199254740993' })]);
+    expect(result.results[0]).toMatchObject({ status: 'failed', error: { code: 'type_mismatch', field: 'custom_attributes.seats' } });
+    expect(contactsByExternalId(rig.sandbox).has('ca-7')).toBe(false);
+  });
+
   it('refuses a mapping to a field that is neither standard nor custom_attributes.<name>, before any request', async () => {
     const before = rig.sandbox.stats().requests;
     const attempt = rig.apply('upsert', [contactItem('ca-6', { plan: 'pro' })]);
