@@ -30,8 +30,8 @@ const JOBS = '/jobs/ingest';
  * with jsforce retries off, so no retry can ever send an empty upload), close, poll with backoff, then
  * read the three result files and account for every row.
  */
-export async function applyBulk(client: SalesforceClient, meter: Meter, batch: Batch, polling: BulkPolling): Promise<ItemResult[]> {
-  const upload = buildUpload(batch);
+export async function applyBulk(client: SalesforceClient, meter: Meter, batch: Batch, polling: BulkPolling, multiPicklists: ReadonlySet<string> = new Set()): Promise<ItemResult[]> {
+  const upload = buildUpload(batch, multiPicklists);
   if (upload.sent.length === 0) return batch.items.map((_, i) => upload.results[i]!);
   const job = await client.request<JobInfo>(meter, `bulk ${upload.operation} job for ${batch.object}`, {
     method: 'POST',

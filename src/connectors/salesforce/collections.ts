@@ -17,7 +17,7 @@ interface Prepared {
   records: Array<Record<string, unknown>>;
 }
 
-function prepare(batch: Batch): Prepared {
+function prepare(batch: Batch, multiPicklists: ReadonlySet<string>): Prepared {
   const prepared: Prepared = { results: [], sent: [], records: [] };
   const attributes = { type: batch.object };
   batch.items.forEach((item, index) => {
@@ -25,13 +25,13 @@ function prepare(batch: Batch): Prepared {
     if (batch.operation === 'upsert') {
       const key = matchValue(batch, item);
       if (key === null) prepared.results[index] = missingMatchKey(batch);
-      else record = { attributes, ...fieldsOf(item), [batch.matchOn]: key };
+      else record = { attributes, ...fieldsOf(batch, item, multiPicklists), [batch.matchOn]: key };
     } else if (batch.operation === 'create') {
-      record = { attributes, ...fieldsOf(item) };
+      record = { attributes, ...fieldsOf(batch, item, multiPicklists) };
     } else if (!item.remoteId) {
       prepared.results[index] = missingRemoteId(batch);
     } else {
-      record = batch.operation === 'update' ? { attributes, ...fieldsOf(item), id: item.remoteId } : { id: item.remoteId };
+      record = batch.operation === 'update' ? { attributes, ...fieldsOf(batch, item, multiPicklists), id: item.remoteId } : { id: item.remoteId };
     }
     if (record) {
       prepared.sent.push(index);
@@ -63,9 +63,9 @@ function send(client: SalesforceClient, meter: Meter, batch: Batch, records: Arr
  * One sObject Collections call (allOrNone false): results come back one per record in request order,
  * each mapped to the item it was built from, with Salesforce's statusCode, message and fields.
  */
-export async function applyCollections(client: SalesforceClient, meter: Meter, batch: Batch): Promise<ItemResult[]> {
+export async function applyCollections(client: SalesforceClient, meter: Meter, batch: Batch, multiPicklists: ReadonlySet<string> = new Set()): Promise<ItemResult[]> {
   if (batch.items.length > COLLECTION_MAX) throw new TerminalError(`sObject Collections take at most ${COLLECTION_MAX} records per call; got ${batch.items.length}`);
-  const prepared = prepare(batch);
+  const prepared = prepare(batch, multiPicklists);
   if (prepared.records.length > 0) {
     const response = await send(client, meter, batch, prepared.records);
     if (!Array.isArray(response) || response.length !== prepared.records.length) {

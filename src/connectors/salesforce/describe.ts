@@ -2,6 +2,7 @@ import type { SyncMode } from '../../core/sync.ts';
 import type { RemoteField, WriteOperation } from '../connector.ts';
 import type { Meter, SalesforceClient } from './client.ts';
 import { matchCaseProblem, matchesIgnoringCase } from './match-case.ts';
+import { reservedFieldProblem } from './payload.ts';
 
 /** A describe field with the Salesforce specifics `checkMapping` needs. */
 export interface SalesforceField extends RemoteField {
@@ -53,10 +54,10 @@ function targetsOf(mapping: MappingTargets): string[] {
 }
 
 /**
- * Problems with a mapping against an object's describe, before anything is sent: unknown fields,
- * fields the mode cannot write, a matchOn that is not an External ID or that Salesforce compares in
- * another case sensitivity than the sync's `matchIgnoresCase` (false when the sync sets nothing),
- * required fields left unmapped.
+ * Problems with a mapping against an object's describe, before anything is sent: a mapped `Id` or
+ * `attributes` (which the connector sets itself), unknown fields, fields the mode cannot write, a
+ * matchOn that is not an External ID or that Salesforce compares in another case sensitivity than the
+ * sync's `matchIgnoresCase` (false when the sync sets nothing), required fields left unmapped.
  */
 export function checkMapping(
   fields: readonly RemoteField[],
@@ -77,6 +78,11 @@ export function checkMapping(
 
   const targets = targetsOf(mapping);
   for (const name of targets) {
+    const reserved = reservedFieldProblem(name);
+    if (reserved) {
+      problems.push(reserved);
+      continue;
+    }
     const field = byName.get(name);
     if (!field) {
       problems.push(unknown(name, 'mapped field'));

@@ -1,6 +1,6 @@
 import type { Connection } from 'jsforce';
 import { TerminalError, withCallsMade } from '../../core/errors.ts';
-import type { Batch, BatchResult, ConnectorContext, ConnectorSession, RateLimitObservation } from '../connector.ts';
+import type { Batch, BatchResult, CallPacing, ConnectorContext, ConnectorSession, RateLimitObservation } from '../connector.ts';
 import { createAuthenticator, type OAuth2Factory } from './auth.ts';
 import { OrgBudget } from './budget.ts';
 import { applyBulk } from './bulk.ts';
@@ -9,6 +9,7 @@ import { applyCollections, COLLECTION_MAX } from './collections.ts';
 import { describeObject, type SalesforceField } from './describe.ts';
 import { checkObjectName } from './objects.ts';
 import { DEFAULT_API_VERSION, authMode, instanceUrlOf, type SalesforceOptions } from './options.ts';
+import { hasListValues } from './payload.ts';
 
 export interface SalesforceSession extends ConnectorSession {
   describe(object: string): Promise<SalesforceField[]>;
@@ -45,19 +46,34 @@ export async function openSalesforceSession(o: SalesforceOptions, context: Conne
     timeoutMs: o.bulkPollTimeoutMs ?? 600_000,
   };
 
+  // Per object, the lower-cased names of its multi-select picklists. Only a batch that carries a list
+  // asks (one describe per object and session), so syncs without lists make no extra call.
+  const multiPicklistsByObject = new Map<string, ReadonlySet<string>>();
+  const multiPicklistsOf = async (batch: Batch, meter: Meter): Promise<ReadonlySet<string>> => {
+    const known = multiPicklistsByObject.get(batch.object);
+    if (known || !hasListValues(batch)) return known ?? new Set();
+    const fields = await describeObject(client, meter, batch.object);
+    const names = new Set(fields.filter((f) => f.type === 'multipicklist').map((f) => f.name.toLowerCase()));
+    multiPicklistsByObject.set(batch.object, names);
+    return names;
+  };
+
   const rateLimit = (): RateLimitObservation | undefined => {
     const seen = budget.latest();
     return seen ? { dailyRemaining: Math.max(0, seen.limit - seen.used) } : undefined;
   };
 
   return {
-    async applyBatch(batch: Batch): Promise<BatchResult> {
+    async applyBatch(batch: Batch, pacing?: CallPacing): Promise<BatchResult> {
       checkObjectName(batch.object, o.objects);
       const meter: Meter = { calls: 0 };
       if (batch.items.length === 0) return { results: [], calls: 0 };
       let results;
       try {
-        results = batch.items.length > COLLECTION_MAX ? await applyBulk(client, meter, batch, polling) : await applyCollections(client, meter, batch);
+        const multiPicklists = await multiPicklistsOf(batch, meter);
+        // The engine paced the describe as this batch's first call; the write is an extra one.
+        if (meter.calls > 0) await pacing?.beforeExtraCall();
+        results = batch.items.length > COLLECTION_MAX ? await applyBulk(client, meter, batch, polling, multiPicklists) : await applyCollections(client, meter, batch, multiPicklists);
       } catch (error) {
         throw withCallsMade(error, meter.calls);
       }

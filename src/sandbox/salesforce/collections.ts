@@ -27,9 +27,13 @@ function resultBody(outcome: DmlOutcome): Record<string, unknown> {
   return body;
 }
 
-/** Strips the addressing keys jsforce adds, leaving the field values. */
+/**
+ * Strips the addressing keys, leaving the field values. A top-level `type` is a field (Account.Type:
+ * Salesforce reads field names ignoring case); only jsforce's own record helpers use it for the object,
+ * and they move it into attributes.type before sending.
+ */
 function fieldsOf(record: Record<string, unknown>): Row {
-  const { attributes: _a, Id: _I, id: _i, type: _t, ...fields } = record;
+  const { attributes: _a, Id: _I, id: _i, ...fields } = record;
   return fields as Row;
 }
 

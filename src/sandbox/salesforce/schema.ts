@@ -5,7 +5,7 @@ import type { Value } from '../../core/values.ts';
  * properties the connector and jsforce read are modelled; the rest of a describe is filled with defaults.
  */
 export type FieldType =
-  | 'id' | 'string' | 'textarea' | 'url' | 'email' | 'phone' | 'picklist'
+  | 'id' | 'string' | 'textarea' | 'url' | 'email' | 'phone' | 'picklist' | 'multipicklist'
   | 'int' | 'double' | 'currency' | 'boolean' | 'date' | 'datetime' | 'reference';
 
 export interface FieldSpec {
@@ -38,11 +38,13 @@ type FieldOptions = Partial<Omit<FieldSpec, 'name' | 'type'>>;
 
 function field(name: string, type: FieldType, options: FieldOptions = {}): FieldSpec {
   const textual = ['string', 'textarea', 'url', 'email', 'phone', 'picklist', 'id', 'reference'].includes(type);
+  // Describe reports 4099 for a multi-select picklist: the selected values joined with ';'.
+  const length = type === 'textarea' ? 32000 : type === 'multipicklist' ? 4099 : textual ? 255 : 0;
   return {
     name,
     label: options.label ?? name.replace(/__c$/, '').replace(/_/g, ' '),
     type,
-    length: options.length ?? (type === 'textarea' ? 32000 : textual ? 255 : 0),
+    length: options.length ?? length,
     createable: options.createable ?? true,
     updateable: options.updateable ?? true,
     nillable: options.nillable ?? true,
@@ -88,6 +90,9 @@ export const OBJECTS: readonly ObjectSpec[] = [
       field('External_Id__c', 'string', { ...caseSensitiveExternalId, label: 'External Id' }),
       field('Website', 'url'),
       field('Industry', 'picklist'),
+      // A standard field whose name is also the word REST records use for their object (attributes.type).
+      field('Type', 'picklist', { label: 'Account Type' }),
+      field('Regions__c', 'multipicklist'),
       field('NumberOfEmployees', 'int', { label: 'Employees' }),
       field('AnnualRevenue', 'currency'),
       field('Phone', 'phone'),
@@ -172,8 +177,9 @@ export function primaryExternalId(object: ObjectSpec): FieldSpec | undefined {
 
 const SOAP_TYPES: Record<FieldType, string> = {
   id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', textarea: 'xsd:string', url: 'xsd:string',
-  email: 'xsd:string', phone: 'xsd:string', picklist: 'xsd:string', int: 'xsd:int', double: 'xsd:double',
-  currency: 'xsd:double', boolean: 'xsd:boolean', date: 'xsd:date', datetime: 'xsd:dateTime',
+  email: 'xsd:string', phone: 'xsd:string', picklist: 'xsd:string', multipicklist: 'xsd:string',
+  int: 'xsd:int', double: 'xsd:double', currency: 'xsd:double', boolean: 'xsd:boolean', date: 'xsd:date',
+  datetime: 'xsd:dateTime',
 };
 
 /** The `GET /sobjects/{T}/describe` body. */

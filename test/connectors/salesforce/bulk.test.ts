@@ -126,4 +126,58 @@ describe('Bulk API 2.0 path', () => {
     await expect(session.applyBatch(batch('Account', 'upsert', 'External_Id__c', items))).rejects.toThrow(/sf__Error.*collides with Bulk API result columns/);
     expect(sandbox.stats().apiCalls).toBe(0);
   });
+
+  it('sends a mapped Type (Account.Type) as a column of the job', async () => {
+    const items = Array.from({ length: 250 }, (_, i) => account(key(i), 'Acme', { Type: i % 2 === 0 ? 'Customer' : 'Partner' }));
+    const result = await session.applyBatch(batch('Account', 'upsert', 'External_Id__c', items));
+    expect(result.results.every((r) => r.status === 'ok')).toBe(true);
+    expect(sandbox.stats().bulkJobSizes).toEqual([250]);
+    const stored = sandbox.recordsBy('Account', 'External_Id__c');
+    expect(stored.get(key(0))!['Type']).toBe('Customer');
+    expect(stored.get(key(1))!['Type']).toBe('Partner');
+  });
+
+  it('joins a list with ";" for a multi-select picklist in the CSV too', async () => {
+    const fresh = await openSession(tokenOptions(sandbox, { bulkPollIntervalMs: 10 }));
+    const items = Array.from({ length: 250 }, (_, i) => account(key(i), 'Acme', { Regions__c: i === 0 ? [] : ['EMEA', 'APAC'], Description: ['x', 'y'] }));
+    const result = await fresh.applyBatch(batch('Account', 'upsert', 'External_Id__c', items));
+    expect(result.results.every((r) => r.status === 'ok')).toBe(true);
+    // describe, then create, upload, close, 3 status polls, 3 result files
+    expect(result.calls).toBe(10);
+    const stored = sandbox.recordsBy('Account', 'External_Id__c');
+    expect(stored.get(key(1))).toMatchObject({ Regions__c: 'EMEA;APAC', Description: '["x","y"]' });
+    expect(stored.get(key(0))!['Regions__c']).toBeNull();
+    await fresh.close();
+  });
+
+  it('fails, unsent, the rows holding the text #N/A (Bulk API would clear the field) and delivers the rest', async () => {
+    // The sandbox reads #N/A in a CSV cell as "clear", as Salesforce does: the stored Description would be lost.
+    await session.applyBatch(batch('Account', 'upsert', 'External_Id__c', [account(key(3), 'Acme', { Description: 'keep me' })]));
+    const items = Array.from({ length: 250 }, (_, i) =>
+      account(key(i), 'Acme', { Description: i === 3 || i === 4 ? '#N/A' : i === 5 ? null : 'text', BillingCity: i === 4 ? '#N/A' : 'Paris' }),
+    );
+    const result = await session.applyBatch(batch('Account', 'upsert', 'External_Id__c', items));
+    expect(sandbox.stats().bulkJobSizes).toEqual([248]);
+    expect(result.results[3]).toMatchObject({ status: 'failed', error: { code: 'NA_TEXT_IN_BULK', field: 'Description', retryable: false } });
+    const failed = result.results[4]!;
+    expect(failed).toMatchObject({ status: 'failed', error: { code: 'NA_TEXT_IN_BULK', field: 'Description' } });
+    if (failed.status === 'failed') {
+      expect(failed.error.message).toContain('reads it as "clear this field"');
+      expect(failed.error.message).toContain('(fields: Description, BillingCity)');
+      expect(failed.error.message).toMatch(/raise bulkThreshold .* or change the value in the model/);
+    }
+    expect(result.results.filter((r) => r.status === 'ok')).toHaveLength(248);
+    const stored = sandbox.recordsBy('Account', 'External_Id__c');
+    expect(stored.get(key(3))!['Description']).toBe('keep me');
+    expect(stored.has(key(4))).toBe(false);
+    // null still clears: the CSV's own #N/A, which is what it means.
+    expect(stored.get(key(5))!['Description']).toBeNull();
+    expect(stored.get(key(6))!['Description']).toBe('text');
+  });
+
+  it('refuses a mapped Id before a job is created', async () => {
+    const items = Array.from({ length: 201 }, (_, i) => account(key(i), 'x', { Id: '001000000000001AAA' }));
+    await expect(session.applyBatch(batch('Account', 'upsert', 'External_Id__c', items))).rejects.toThrow(/"Id" cannot be mapped/);
+    expect(sandbox.stats().apiCalls).toBe(0);
+  });
 });

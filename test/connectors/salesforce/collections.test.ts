@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SalesforceSession } from '../../../src/connectors/salesforce/index.ts';
+import { TerminalError } from '../../../src/core/errors.ts';
 import { startSalesforceSandbox, type SalesforceSandbox } from '../../../src/sandbox/salesforce/index.ts';
 import { account, batch, item, openSession, tokenOptions } from './helpers.ts';
 
@@ -127,5 +128,49 @@ describe('sObject Collections', () => {
     const result = await session.applyBatch(batch('Account', 'upsert', 'External_Id__c', [account('Q-1')]));
     expect(result.rateLimit).toEqual({ dailyRemaining: 100_000 - 1_001 });
     expect(session.apiUsage()).toEqual({ used: 1_001, limit: 100_000 });
+  });
+
+  it('sends a mapped Type (Account.Type, a standard picklist) as the field it is', async () => {
+    const result = await session.applyBatch(batch('Account', 'upsert', 'External_Id__c', [account('T-1', 'Acme', { Type: 'Customer' })]));
+    expect(result.results[0]!.status).toBe('ok');
+    expect(sandbox.recordsBy('Account', 'External_Id__c').get('T-1')).toMatchObject({ Name: 'Acme', Type: 'Customer' });
+  });
+
+  it('refuses a mapped Id or attributes, in any case, before anything is sent', async () => {
+    for (const name of ['Id', 'ID', 'attributes']) {
+      const error = await session.applyBatch(batch('Account', 'upsert', 'External_Id__c', [account('X-1', 'Acme', { [name]: '001000000000001AAA' })])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TerminalError);
+      expect((error as TerminalError).code).toBe('RESERVED_FIELD');
+      expect((error as Error).message).toContain(`"${name}" cannot be mapped`);
+    }
+    expect(sandbox.stats().apiCalls).toBe(0);
+  });
+
+  it('stores the text #N/A as text: only Bulk API 2.0 reads it as null', async () => {
+    const result = await session.applyBatch(batch('Account', 'upsert', 'External_Id__c', [account('N-1', 'Acme', { Description: '#N/A' })]));
+    expect(result.results[0]!.status).toBe('ok');
+    expect(sandbox.recordsBy('Account', 'External_Id__c').get('N-1')!['Description']).toBe('#N/A');
+  });
+
+  it('joins a list with ";" for a multi-select picklist, after one describe per object and session', async () => {
+    const fresh = await openSession(tokenOptions(sandbox));
+    const regions = (key: string, list: string[]) => account(key, 'Acme', { Regions__c: list, Description: list });
+    const first = await fresh.applyBatch(batch('Account', 'upsert', 'External_Id__c', [regions('M-1', ['EMEA', 'APAC']), regions('M-2', []), regions('M-5', ['North;South'])]));
+    expect(first.results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    // describe, then the upsert; the next batch with lists reuses what describe said.
+    expect(first.calls).toBe(2);
+    const second = await fresh.applyBatch(batch('Account', 'upsert', 'External_Id__c', [regions('M-3', ['AMER'])]));
+    expect(second.calls).toBe(1);
+    const stored = sandbox.recordsBy('Account', 'External_Id__c');
+    expect(stored.get('M-1')).toMatchObject({ Regions__c: 'EMEA;APAC', Description: '["EMEA","APAC"]' });
+    expect(stored.get('M-2')).toMatchObject({ Regions__c: null, Description: '[]' });
+    // A value holding the separator cannot be joined without becoming two values: it stays JSON text.
+    expect(stored.get('M-5')!['Regions__c']).toBe('["North;South"]');
+    expect(stored.get('M-3')!['Regions__c']).toBe('AMER');
+    await fresh.close();
+    // A batch without lists needs no describe.
+    const other = await openSession(tokenOptions(sandbox));
+    expect((await other.applyBatch(batch('Account', 'upsert', 'External_Id__c', [account('M-4')]))).calls).toBe(1);
+    await other.close();
   });
 });

@@ -27,6 +27,8 @@ describe('describe', () => {
     expect(byName.get('Name')).toMatchObject({ writable: true, unique: false, requiredOnCreate: true });
     expect(byName.get('CreatedDate')).toMatchObject({ writable: false, createable: false, updateable: false });
     expect(byName.get('NumberOfEmployees')!.type).toBe('int');
+    expect(byName.get('Type')).toMatchObject({ type: 'picklist', writable: true });
+    expect(byName.get('Regions__c')!.type).toBe('multipicklist');
   });
 
   it('says which External IDs Salesforce matches ignoring case: only unique ones that are not case-sensitive', async () => {
@@ -67,5 +69,14 @@ describe('checkMapping', () => {
     // update mode addresses by stored Id: matchOn need not be an External ID, required fields need not be mapped.
     expect(checkMapping(account, { Website: 'domain' }, 'Website', 'update')).toEqual([]);
     expect(checkMapping(account, [{ to: 'Website' }], 'External_Id__c', 'create')).toEqual(['field "Name" is required to create a record but is not mapped']);
+  });
+
+  it('accepts a mapped Type (a field, not the record\'s type) and refuses Id and attributes, saying what to do', () => {
+    expect(checkMapping(account, { ...example, Type: 'account_type' }, 'External_Id__c', 'upsert')).toEqual([]);
+    const problems = checkMapping(account, { ...example, Id: 'sf_id', attributes: 'meta', id: 'other' }, 'External_Id__c', 'upsert');
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^"Id" cannot be mapped: it is the record's Salesforce Id.*Remove it from the mapping; to reach existing records, map your key to an External ID field/);
+    expect(problems[1]).toMatch(/^"attributes" cannot be mapped: .*not a field\. Remove it from the mapping/);
+    expect(problems[2]).toMatch(/^"id" cannot be mapped/);
   });
 });

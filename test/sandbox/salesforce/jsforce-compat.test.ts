@@ -29,6 +29,13 @@ describe('jsforce DML against the sandbox', () => {
     await expect(sf.conn.sobject('Contact').create(many)).rejects.toMatchObject({ errorCode: 'EXCEEDED_ID_LIMIT' });
   });
 
+  it('reads a top-level "type" on the wire as the Type field: field names ignore case, the object is attributes.type', async () => {
+    const records = [{ attributes: { type: 'Account' }, Name: 'Acme', External_Id__c: 'T1', type: 'Customer' }];
+    const results = await sf.conn.request<Array<{ success: boolean }>>({ method: 'POST', url: '/composite/sobjects', body: JSON.stringify({ allOrNone: false, records }), headers: { 'content-type': 'application/json' } });
+    expect(results).toMatchObject([{ success: true }]);
+    expect(sf.sandbox.recordsBy('Account', 'External_Id__c').get('T1')!['Type']).toBe('Customer');
+  });
+
   it('describes objects and reports limits', async () => {
     const lead = await sf.conn.describe('Lead');
     const required = lead.fields.filter((f) => f.createable && !f.nillable && !f.defaultedOnCreate).map((f) => f.name);
@@ -64,6 +71,17 @@ describe('jsforce Bulk API 2.0 against the sandbox', () => {
     expect(results.failedResults).toEqual([expect.objectContaining({ External_Id__c: 'C2', sf__Error: 'INVALID_EMAIL_ADDRESS:Email: invalid email address: bad:Email --' })]);
     expect(results.unprocessedRecords).toEqual([]);
     expect(sf.sandbox.recordsBy('Contact', 'External_Id__c').get('C3')).toMatchObject({ LastName: 'Cy' });
+  });
+
+  it('reads a #N/A cell as "set to null", as Salesforce documents; sObject Collections store it as text', async () => {
+    await sf.conn.sobject('Account').create([{ Name: 'A', External_Id__c: 'N1', Description: 'before' }, { Name: 'B', External_Id__c: 'N2', Description: '#N/A' }]);
+    expect(sf.sandbox.recordsBy('Account', 'External_Id__c').get('N2')!['Description']).toBe('#N/A');
+    const job = sf.conn.bulk2.createJob({ object: 'Account', operation: 'upsert', externalIdFieldName: 'External_Id__c' });
+    await job.open();
+    await job.uploadData('External_Id__c,Description\nN1,#N/A\n');
+    await job.close();
+    await job.poll(5, 5_000);
+    expect(sf.sandbox.recordsBy('Account', 'External_Id__c').get('N1')!['Description']).toBeNull();
   });
 
   it('lists the rows an aborted job never reached as unprocessed', async () => {
