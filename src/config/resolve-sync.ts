@@ -4,6 +4,7 @@ import type { FieldMapping, ResolvedSync, Schedule, Sla } from '../core/sync.ts'
 import type { ParsedDefaults } from './config-schema.ts';
 import { definitionHashOf } from './definition-hash.ts';
 import { ConfigCodes, configError, configWarning, listNames, type ConfigCode } from './diagnostics.ts';
+import { sensitiveKeyDiagnostics } from './sensitive-key.ts';
 import { SYNC_NAME_HINT, SYNC_NAME_PATTERN, type ParsedSync } from './sync-schema.ts';
 
 export const SYNC_FILE_SUFFIX = '.sync.ts';
@@ -33,6 +34,7 @@ export function resolveSync(parsed: ParsedSync, file: string, defaults: ParsedDe
     typeof source === 'string' ? { to, from: source, sensitive: false } : { to, from: source.from, sensitive: source.sensitive ?? false },
   );
   const matchOn = resolveMatchOn(parsed, mapping, where, diagnostics);
+  diagnostics.push(...sensitiveKeyDiagnostics(mapping, parsed.key, where));
   const mode = parsed.mode ?? defaults.mode;
   if (parsed.deletes !== undefined && mode !== 'mirror') {
     const message = `\`deletes\` only applies in mirror mode; this sync runs in ${mode} mode and never deletes. Remove it or set mode: 'mirror'.`;

@@ -9,7 +9,10 @@ export interface FieldMapping {
   to: string;
   /** Model column the value comes from. */
   from: string;
-  /** Masked in every rendering (terminal, JSON, HTML, logs). The value is still sent and stored. */
+  /**
+   * Masked in every rendering (terminal, JSON, HTML, logs) and in destination messages that quote it
+   * (core/mask-sent-values.ts). The value is still sent and stored. Never set on a field mapped from the key.
+   */
   sensitive: boolean;
 }
 

@@ -9,6 +9,7 @@ import { stoppedStatus, type EventSink, type SyncApplyResult } from './events.ts
 import { batchChanges, type PlannedBatch } from './operations.ts';
 import { LockLease } from './lock-lease.ts';
 import type { AccountPacer } from './pacer.ts';
+import { sentValueMasker } from './sent-value-masker.ts';
 import { backoffDelay, CreateOutcomeUnknownError, sendWithRetry, type RetryPolicy } from './retry.ts';
 
 export interface SyncApplyContext {
@@ -37,6 +38,8 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
   const { sync, store, events } = ctx;
   const caps = ctx.definition.capabilities(sync.destination.object, ctx.options);
   const batching = { mode: plan.mode, object: sync.destination.object, matchOn: sync.destination.matchOn, caps };
+  // What a destination says back about a batch can quote sensitive values: masked as it comes in.
+  const masker = sentValueMasker(sync.mapping);
   const result: SyncApplyResult = { sync: sync.name, runId: ctx.runId, status: 'succeeded', planned: plan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null };
   let serial = plan.base.serial;
   let commits: Promise<void> = Promise.resolve();
@@ -149,7 +152,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
           onRetry: (reason, attempt, delayMs, error) => {
             if (reason === 'rate-limited') result.rateLimited += 1;
             result.apiCalls += 1;
-            events({ type: 'retry-scheduled', sync: sync.name, reason, attempt, delayMs, message: error.message });
+            events({ type: 'retry-scheduled', sync: sync.name, reason, attempt, delayMs, message: masker.text(planned.changes, error.message) });
           },
         }, { idempotent: planned.batch.operation !== 'create' });
         ctx.pacer.observe(response.rateLimit);
@@ -161,9 +164,10 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         }
         result.apiCalls += response.calls;
         // Rows held for a resend are neither delivered nor failed yet: the event counts them when they are.
-        const settled = await commitResults(planned, response.results, commit, result, holdForResend);
+        const settled = await commitResults(planned, masker.results(planned.changes, response.results), commit, result, holdForResend);
         events({ type: 'batch-committed', sync: sync.name, operation: planned.batch.operation, ...settled, calls: response.calls });
       } catch (error) {
+        masker.error(planned.changes, error); // before its message is recorded, reported or becomes the stop reason
         if (error instanceof StoppedWhileQueued) {
           if (error.reason instanceof StopRequested) unsent += planned.changes.length;
           else if (!(error.reason instanceof StalePlanError)) await recordUnsent(planned, error.reason);

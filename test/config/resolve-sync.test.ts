@@ -99,3 +99,28 @@ describe('matchOn', () => {
     expect(wrongColumn.diagnostics[0]?.message).toContain('mapped from column `first_name`');
   });
 });
+
+describe('sensitive', () => {
+  it('is refused on the key field, which every plan, --json and `ebb errors` shows', () => {
+    const sensitiveKey = resolve({ ...base, mapping: { email: { from: 'email', sensitive: true }, firstname: 'first_name' } });
+    expect(sensitiveKey.sync).toBeUndefined();
+    expect(sensitiveKey.diagnostics).toMatchObject([
+      { severity: 'error', code: 'SENSITIVE_KEY', path: 'mapping.email.sensitive', sync: 'contacts', file: 'syncs/contacts.sync.ts' },
+    ]);
+    expect(sensitiveKey.diagnostics[0]?.message).toContain('Drop `sensitive` from it, or key the sync by a column that is not sensitive');
+  });
+
+  it('is refused on every field mapped from the key column, not only matchOn', () => {
+    const copyOfKey: SyncDefinition = {
+      ...base,
+      destination: { ...base.destination, matchOn: 'email' },
+      mapping: { email: 'email', work_email: { from: 'email', sensitive: true } },
+    };
+    expect(resolve(copyOfKey).diagnostics).toMatchObject([{ code: 'SENSITIVE_KEY', path: 'mapping.work_email.sensitive' }]);
+  });
+
+  it('is accepted on any other field, and `sensitive: false` on the key', () => {
+    expect(resolve(base).diagnostics).toEqual([]);
+    expect(resolve({ ...base, mapping: { ...base.mapping, email: { from: 'email', sensitive: false } } }).diagnostics).toEqual([]);
+  });
+});

@@ -22,6 +22,8 @@ export interface HubspotProjectOptions {
   maxConcurrent?: number;
   /** The sandbox's limits and knobs (its token is always HUBSPOT_TOKEN). */
   sandbox?: Omit<HubspotSandboxOptions, 'tokens'>;
+  /** Contact properties the sync marks `sensitive: true`. */
+  sensitive?: readonly (keyof typeof CONTACT_MAPPING)[];
 }
 
 export interface HubspotProject extends SandboxProject<HubspotSandbox> {
@@ -60,7 +62,7 @@ export default defineSync({
   source: { connection: 'warehouse', query: 'select * from customers' },
   key: 'email',
   destination: { connection: 'hubspot', object: 'contacts', matchOn: 'email' },
-  mapping: ${JSON.stringify(CONTACT_MAPPING)},
+  mapping: ${JSON.stringify(mappingOf(options.sensitive ?? []))},
   mode: 'upsert',
 });
 `,
@@ -72,6 +74,10 @@ export default defineSync({
     contacts: () => new Map(sandbox.records('contacts').map((record) => [record.properties['email'] ?? '', mappedProperties(record.properties)])),
     model: () => readModel(warehouse),
   };
+}
+
+function mappingOf(sensitive: readonly string[]): Record<string, string | { from: string; sensitive: true }> {
+  return Object.fromEntries(Object.entries(CONTACT_MAPPING).map(([property, column]) => [property, sensitive.includes(property) ? { from: column, sensitive: true } : column]));
 }
 
 function mappedProperties(properties: Record<string, string>): Record<string, string> {

@@ -1,9 +1,10 @@
 import type { Change } from '../../core/change.ts';
 import { mapChanges } from '../../core/change-set.ts';
+import { SENSITIVE_MASK } from '../../core/mask-sent-values.ts';
 import type { Plan, SyncPlan } from '../../core/plan.ts';
 import type { Row } from '../../core/values.ts';
 
-export const MASK = '(sensitive)';
+export const MASK = SENSITIVE_MASK;
 
 function maskRow(row: Row | null, sensitive: ReadonlySet<string>): Row | null {
   if (!row) return row;

@@ -8,8 +8,11 @@ export interface MemoryKnobs {
   /** The next N batch calls answer 429 with this Retry-After (ms). */
   rateLimitNext: number;
   retryAfterMs: number;
-  /** The next N batch calls answer 500. */
+  /** The next N batch calls answer `failStatus` (500 by default). */
   failNext: number;
+  failStatus: number;
+  /** failNext's answers quote the batch's first item back, as APIs that echo a refused payload do. */
+  failEchoesItem: boolean;
   /** Every batch call waits this long before answering (after applying), to provoke client timeouts. */
   delayMs: number;
   /** The next N batch calls apply their rows, then stall for stallMs (an ack lost in flight). */
@@ -18,5 +21,5 @@ export interface MemoryKnobs {
 }
 
 export function defaultKnobs(): MemoryKnobs {
-  return { requestsPerWindow: 0, windowMs: 1000, rejectKeys: {}, rateLimitNext: 0, retryAfterMs: 200, failNext: 0, delayMs: 0, stallNext: 0, stallMs: 5000 };
+  return { requestsPerWindow: 0, windowMs: 1000, rejectKeys: {}, rateLimitNext: 0, retryAfterMs: 200, failNext: 0, failStatus: 500, failEchoesItem: false, delayMs: 0, stallNext: 0, stallMs: 5000 };
 }

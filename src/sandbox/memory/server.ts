@@ -41,7 +41,8 @@ export async function startMemorySandbox(options: SandboxListenOptions & Partial
     if (knobs.failNext > 0) {
       knobs.failNext -= 1;
       records.stats.serverErrors += 1;
-      return sendJson(res, 500, { error: 'internal', message: 'injected server error' });
+      const echoed = knobs.failEchoesItem && request.items[0] ? `: could not process ${JSON.stringify(request.items[0].fields)}` : '';
+      return sendJson(res, knobs.failStatus, { error: 'injected', message: `injected failure${echoed}` });
     }
     const now = Date.now();
     rateHeaders();
