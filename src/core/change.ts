@@ -31,14 +31,30 @@ export function totalsOf(changes: readonly Change[]): ChangeTotals {
   return totals;
 }
 
-/** Fields whose canonical value differs between two payloads, in a stable order. */
+/**
+ * The mapped fields whose canonical value differs between what was last delivered and the model, in a
+ * stable order. Only `after`'s fields count: a field in `before` alone is no longer mapped, and Ebb
+ * stops managing it (it is left as it is in the destination) rather than clear it.
+ */
 export function changedFieldsBetween(before: Row, after: Row, canonical: (v: Row[string]) => string): string[] {
-  const fields = new Set([...Object.keys(before), ...Object.keys(after)]);
   const changed: string[] = [];
-  for (const field of [...fields].sort()) {
-    const a = before[field] ?? null;
-    const b = after[field] ?? null;
-    if (canonical(a) !== canonical(b)) changed.push(field);
+  for (const field of Object.keys(after).sort()) {
+    if (canonical(before[field] ?? null) !== canonical(after[field] ?? null)) changed.push(field);
   }
   return changed;
+}
+
+/** Fields the snapshot holds for the record that the mapping no longer has. */
+export function fieldsNoLongerMapped(change: Change): string[] {
+  if (change.action !== 'update' || !change.before || !change.after) return [];
+  const after = change.after;
+  return Object.keys(change.before).filter((field) => !(field in after));
+}
+
+/**
+ * An update that differs from the snapshot only by fields no longer mapped: the destination needs
+ * nothing, and apply only writes the snapshot (without those fields), so later plans see it unchanged.
+ */
+export function isSnapshotOnly(change: Change): boolean {
+  return change.action === 'update' && change.changedFields.length === 0;
 }

@@ -36,6 +36,12 @@ export interface SyncPlan {
   snapshotRows: number;
   /** Changed rows the mode leaves alone (create-only ignores updates; non-mirror modes keep removed rows). */
   ignored: { update: number; delete: number };
+  /**
+   * Fields the snapshot holds that the mapping no longer has (left as they are in the destination), and
+   * how many of the changes differ only by them: those are snapshot-only (`isSnapshotOnly`), apply
+   * sends nothing for them and they are not in `totals`. Absent when there are none.
+   */
+  noLongerMapped?: { fields: string[]; snapshotOnly: number };
   diagnostics: Diagnostic[];
   /** Set when a guard needs `--allow-deletes`. */
   blocked: GuardBlock | null;
@@ -49,6 +55,11 @@ export interface Plan {
   id: string;
   createdAt: string;
   syncs: SyncPlan[];
+}
+
+/** The changes apply sends to the destination: every change but the snapshot-only ones. */
+export function changesToSend(plan: SyncPlan): number {
+  return plan.changes.count - (plan.noLongerMapped?.snapshotOnly ?? 0);
 }
 
 export function planHasChanges(plan: Plan): boolean {

@@ -1,6 +1,6 @@
-import { totalsOf, type Change } from '../core/change.ts';
+import { isSnapshotOnly, totalsOf, type Change } from '../core/change.ts';
 import { AuthError, LockLostError, QuotaExhaustedError, StalePlanError, callsMadeBy, describeError, type RowError } from '../core/errors.ts';
-import type { SyncPlan } from '../core/plan.ts';
+import { changesToSend, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import type { ConnectorDefinition, ConnectorSession } from '../connectors/connector.ts';
 import type { CommitBatch, FailedRow, SnapshotStore } from '../snapshot/store.ts';
@@ -40,7 +40,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
   const batching = { mode: plan.mode, object: sync.destination.object, matchOn: sync.destination.matchOn, caps };
   // What a destination says back about a batch can quote sensitive values: masked as it comes in.
   const masker = sentValueMasker(sync.mapping);
-  const result: SyncApplyResult = { sync: sync.name, runId: ctx.runId, status: 'succeeded', planned: plan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null };
+  const result: SyncApplyResult = { sync: sync.name, runId: ctx.runId, status: 'succeeded', planned: changesToSend(plan), delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null };
   let serial = plan.base.serial;
   let commits: Promise<void> = Promise.resolve();
   let stopReason: Error | null = null;
@@ -225,7 +225,31 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       }
     };
 
+    /**
+     * Records that differ only by fields no longer mapped: nothing to send, so the snapshot takes the
+     * new payload at once, a page per commit, and later plans see them unchanged.
+     */
+    const settleSnapshotOnly = async () => {
+      let page: Change[] = [];
+      const flush = async () => {
+        const delivered = page.map((c) => ({ key: c.key, fingerprint: c.fingerprint ?? '', payload: c.after ?? {}, remoteId: c.remoteId }));
+        page = [];
+        await commit({ delivered, deleted: [], failed: [] });
+      };
+      for await (const change of plan.changes) {
+        if (stopReason || stopRequested()) return;
+        if (!isSnapshotOnly(change)) continue;
+        page.push(change);
+        if (page.length >= SNAPSHOT_ONLY_PAGE) await flush();
+      }
+      if (page.length > 0) await flush();
+    };
+
     // Each phase reads the changes again from the start; a phase with nothing to do skips the read.
+    if ((plan.noLongerMapped?.snapshotOnly ?? 0) > 0) await settleSnapshotOnly().catch((error: unknown) => {
+      if (error instanceof StalePlanError) stopReason ??= error;
+      else if (error !== recordingFailure) throw error;
+    });
     const hasDeletes = plan.totals.delete > 0;
     if (plan.totals.create + plan.totals.update > 0) await runWithResends('writes');
     if (hasDeletes && !stopReason) await runWithResends('deletes');
@@ -282,6 +306,9 @@ async function commitResults(
   await commit({ delivered, deleted, failed });
   return { delivered: delivered.length + deleted.length, failed: failed.length };
 }
+
+/** Snapshot-only records committed per transaction: a page of the diff. */
+const SNAPSHOT_ONLY_PAGE = 1_000;
 
 interface FailedResend {
   change: Change;

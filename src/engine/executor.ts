@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EbbError, LockHeldError, describeError } from '../core/errors.ts';
-import type { Plan, SyncPlan } from '../core/plan.ts';
+import { changesToSend, type Plan, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import type { ConnectorDefinition } from '../connectors/connector.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
@@ -81,7 +81,7 @@ async function applySyncPlan(
   const runId = randomUUID();
   const skipped = (reason: string, status: SyncApplyResult['status'] = 'skipped'): SyncApplyResult => {
     deps.events({ type: 'apply-skipped', sync: syncPlan.sync, reason });
-    return { sync: syncPlan.sync, runId, status, planned: syncPlan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: reason };
+    return { sync: syncPlan.sync, runId, status, planned: changesToSend(syncPlan), delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: reason };
   };
   if (syncPlan.errored) return skipped('the plan has errors for this sync; fix them and re-run `ebb plan`', 'failed');
   if (syncPlan.changes.count === 0) return skipped('no changes');
@@ -108,8 +108,8 @@ async function applySyncPlan(
     const current = sync!;
     const connection = deps.connection(current.destination.connection);
     const pacer = deps.pacers.forAccount(connection.definition.accountKey(connection.options), connection.definition.rateBudget(connection.options));
-    await deps.store.startRun({ id: runId, sync: current.name, kind: 'apply', startedAt, planned: syncPlan.changes.count });
-    deps.events({ type: 'apply-started', sync: current.name, runId, changes: syncPlan.changes.count });
+    await deps.store.startRun({ id: runId, sync: current.name, kind: 'apply', startedAt, planned: changesToSend(syncPlan) });
+    deps.events({ type: 'apply-started', sync: current.name, runId, changes: changesToSend(syncPlan) });
     try {
       result = await pushSyncPlan(syncPlan, {
         sync: current,
@@ -127,7 +127,7 @@ async function applySyncPlan(
         ...(deps.signal ? { signal: deps.signal } : {}),
       });
     } catch (error) {
-      result = { sync: current.name, runId, status: 'failed', planned: syncPlan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
+      result = { sync: current.name, runId, status: 'failed', planned: changesToSend(syncPlan), delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
     }
     try {
       await deps.store.finishRun({ id: runId, finishedAt: new Date(deps.clock.now()).toISOString(), status: result.status === 'skipped' ? 'succeeded' : result.status, planned: result.planned, delivered: result.delivered, failed: result.failed, apiCalls: result.apiCalls, rateLimited: result.rateLimited, message: result.message });
@@ -137,7 +137,7 @@ async function applySyncPlan(
     }
   } catch (error) {
     if (!(error instanceof EbbError)) throw error;
-    result = { sync: syncPlan.sync, runId, status: 'failed', planned: syncPlan.changes.count, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
+    result = { sync: syncPlan.sync, runId, status: 'failed', planned: changesToSend(syncPlan), delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
   } finally {
     await deps.store.releaseLock(syncPlan.sync, holder).catch((error: unknown) => {
       lockProblem = `the sync's lock could not be released (${describeError(error)}); it frees itself within ${Math.ceil(lockTtlMs / 1000)} s`;

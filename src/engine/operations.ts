@@ -1,4 +1,4 @@
-import type { Change, ChangeTotals } from '../core/change.ts';
+import { isSnapshotOnly, type Change, type ChangeTotals } from '../core/change.ts';
 import type { SyncMode } from '../core/sync.ts';
 import type { Batch, BatchItem, ObjectCapabilities, WriteOperation } from '../connectors/connector.ts';
 
@@ -44,6 +44,7 @@ export async function* batchChanges(changes: AsyncIterable<Change> | Iterable<Ch
   });
   for await (const change of changes) {
     if ((change.action === 'delete') !== (phase === 'deletes')) continue;
+    if (isSnapshotOnly(change)) continue; // nothing to send: the executor commits it on its own
     const operation = operationFor(change, mode, caps);
     const list = open.get(operation) ?? [];
     list.push(change);

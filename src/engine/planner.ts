@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { emptyTotals } from '../core/change.ts';
+import { emptyTotals, fieldsNoLongerMapped, isSnapshotOnly } from '../core/change.ts';
 import { changeList } from '../core/change-set.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
 import { LocalStorageError, describeError } from '../core/errors.ts';
@@ -223,16 +223,20 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
   const spool = new ChangeSpool();
   const totals = emptyTotals();
   let ignoredUpdates = 0;
+  const unmapped = new Set<string>();
+  let snapshotOnly = 0;
   try {
     for await (const batch of store.diff(sync.name, { includeDeletes: mirror, batchSize: DIFF_PAGE })) {
       for (const change of batch) {
-        // create-only never touches a record once created.
+        // create-only never touches a record once created, its snapshot included.
         if (change.action === 'update' && sync.mode === 'create') {
-          ignoredUpdates += 1;
-        } else {
-          spool.add(change);
-          totals[change.action] += 1;
+          if (!isSnapshotOnly(change)) ignoredUpdates += 1;
+          continue;
         }
+        for (const field of fieldsNoLongerMapped(change)) unmapped.add(field);
+        spool.add(change);
+        if (isSnapshotOnly(change)) snapshotOnly += 1;
+        else totals[change.action] += 1;
       }
     }
   } catch (error) {
@@ -242,6 +246,7 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
   plan.changes = spool.finish();
   plan.totals = totals;
   plan.ignored.update = ignoredUpdates;
+  if (unmapped.size > 0) plan.noLongerMapped = { fields: [...unmapped].sort(), snapshotOnly };
   // Records no longer in the model, derived rather than counted: another pass over a large join is costly.
   if (!mirror) plan.ignored.delete = plan.snapshotRows - (stagedRows - plan.totals.create);
   if (mirror) {

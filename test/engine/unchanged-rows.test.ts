@@ -96,6 +96,8 @@ describe('unchanged rows', () => {
     const { plan, summary } = await planContacts(engine);
     expect(summary.unchanged).toBe(0);
     expect(plan.totals.update).toBe(50);
-    expect((await collectChanges(plan.changes, 1))[0]!.changedFields).toEqual(['first_name', 'firstname']);
+    // The new field is sent; the old one is left as it is in the destination, not cleared.
+    expect((await collectChanges(plan.changes, 1))[0]!.changedFields).toEqual(['first_name']);
+    expect(plan.noLongerMapped).toEqual({ fields: ['firstname'], snapshotOnly: 0 });
   });
 });

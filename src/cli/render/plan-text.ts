@@ -1,4 +1,4 @@
-import type { Change } from '../../core/change.ts';
+import { isSnapshotOnly, type Change } from '../../core/change.ts';
 import { collectChanges } from '../../core/change-set.ts';
 import { formatDiagnostic } from '../../core/diagnostics.ts';
 import type { Plan, SyncPlan } from '../../core/plan.ts';
@@ -43,6 +43,7 @@ async function renderSync(plan: SyncPlan, { style, maxChangesPerSync }: TextPlan
     plan.ignored.delete > 0 ? `${plan.ignored.delete} record(s) no longer in the model kept (${plan.mode} mode never deletes)` : '',
   ].filter(Boolean);
   lines.push(`  ${t.create} to create, ${t.update} to update, ${t.delete} to delete; ${Math.max(0, unchanged)} unchanged.${extra.length ? ` ${extra.join('; ')}.` : ''}`);
+  if (plan.noLongerMapped) lines.push(style.dim(`  ${noLongerMappedNote(plan.noLongerMapped, d.object)}`));
   if (plan.blocked) lines.push(style.red(`  Blocked: ${plan.blocked.message}`));
   return lines;
 }
@@ -55,6 +56,7 @@ function renderChange(change: Change, style: Style): string[] {
     return [style.green(`  + ${change.key}`), ...fields.map(([f, v]) => style.green(`      ${f.padEnd(width)}  ${show(v)}`))];
   }
   if (change.action === 'delete') return [style.red(`  - ${change.key}`) + id];
+  if (isSnapshotOnly(change)) return [style.dim(`  ~ ${change.key}`) + id + style.dim('  nothing to send: only fields no longer mapped differ')];
   const width = Math.max(0, ...change.changedFields.map((f) => f.length));
   return [
     style.yellow(`  ~ ${change.key}`) + id,
@@ -65,6 +67,12 @@ function renderChange(change: Change, style: Style): string[] {
       return style.yellow(`      ${f.padEnd(width)}  ${text}`);
     }),
   ];
+}
+
+function noLongerMappedNote({ fields, snapshotOnly }: NonNullable<SyncPlan['noLongerMapped']>, object: string): string {
+  const names = fields.join(', ');
+  const settled = snapshotOnly > 0 ? `; ${snapshotOnly} record(s) differ only there: apply updates the snapshot and sends nothing for them` : '';
+  return `No longer mapped: ${names}. Ebb stops managing ${fields.length > 1 ? 'them' : 'it'}: left as ${fields.length > 1 ? 'they are' : 'it is'} in ${object}, not cleared${settled}.`;
 }
 
 function show(value: Value | undefined): string {
