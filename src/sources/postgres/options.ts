@@ -27,6 +27,8 @@ const postgresOptionsSchema = z
     password: z.string().optional(),
     database: z.string().min(1).optional(),
     ssl: sslSchema.optional(),
+    /** How long connecting may take, in ms (CONNECT_TIMEOUT_MS by default). */
+    connectTimeoutMs: z.number({ error: 'expected milliseconds, such as 30000' }).int().positive().optional(),
   })
   .strict()
   .refine((options) => options.connectionString !== undefined || options.host !== undefined, {
@@ -49,9 +51,16 @@ export function postgresClientConfig(options: Record<string, unknown>, context: 
   if (!parsed.success) {
     throw new SourceError(`invalid Postgres connection options: ${describeIssues(parsed.error).join('; ')}`, { code: 'SOURCE_INVALID_OPTIONS' });
   }
-  const { ssl, ...connection } = parsed.data;
-  return { ...connection, ssl: sslConfig(ssl, context), application_name: 'ebb' };
+  const { ssl, connectTimeoutMs, ...connection } = parsed.data;
+  return { ...connection, ssl: sslConfig(ssl, context), application_name: 'ebb', connectionTimeoutMillis: connectTimeoutMs ?? CONNECT_TIMEOUT_MS };
 }
+
+/**
+ * How long connecting (TCP, TLS, authentication) may take. pg waits for ever by default, and a host that
+ * accepts the connection and then says nothing (a proxy in front of a stopped server) would hold a run,
+ * and a scheduler slot, until someone kills it; the sync's readTimeout only starts with the query.
+ */
+export const CONNECT_TIMEOUT_MS = 30_000;
 
 function sslConfig(ssl: PostgresOptions['ssl'], context: SourceContext): ClientConfig['ssl'] {
   if (ssl === undefined || ssl === false) return false;

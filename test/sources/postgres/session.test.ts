@@ -100,6 +100,22 @@ describe('postgres source: session behaviour', () => {
     }
   });
 
+  it('gives up connecting to a host that accepts the connection and then says nothing', async () => {
+    const sockets: Socket[] = [];
+    const mute = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const port = (mute.address() as { port: number }).port;
+    try {
+      const started = Date.now();
+      const error = await failure(() => postgresSource.open({ host: '127.0.0.1', port, user: 'postgres', database: 'test', connectTimeoutMs: 500 }, { rootDir: process.cwd() }));
+      expect(error.message).toMatch(/failed to connect to 127.0.0.1:\d+\/test: timeout expired\nHint: the server did not answer in time; check host, port and firewalls/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => mute.close(resolve));
+    }
+  });
+
   it('counts the timeout over the whole read, as the DuckDB source does', async () => {
     const error = await failure(async () => {
       for await (const _batch of session.read('SELECT g FROM generate_series(1, 1000) g', { batchSize: 10, timeoutMs: 300 })) {
