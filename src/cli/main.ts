@@ -68,14 +68,21 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   const [command, ...rest] = positionals;
   if (values.version) return io.out(EBB_VERSION), 0;
   if (values.help || !command) return io.out(HELP), command || values.help ? 0 : 1;
-  const number = (text: string | undefined, fallback: number) => (text === undefined ? fallback : Number(text));
-  if (command === 'sandbox') return sandboxCommand(io, { names: rest, port: number(values.port, 0), requestsPerWindow: values['requests-per-window'], windowMs: values['window-ms'], dailyLimit: values['daily-limit'], secret: values.secret });
+  if (command === 'sandbox') {
+    let port: number;
+    try {
+      port = wholeNumber('port', values.port, 0, 0);
+    } catch (error) {
+      return io.err(`Error: ${describeError(error)}`), 1;
+    }
+    return sandboxCommand(io, { names: rest, port, requestsPerWindow: values['requests-per-window'], windowMs: values['window-ms'], dailyLimit: values['daily-limit'], secret: values.secret });
+  }
 
   let project: Project | null = null;
   try {
     project = await openProject(io, values.project);
     if (!project) return command === 'status' && values.check ? 3 : 1;
-    const maxChanges = number(values['max-changes'], 500);
+    const maxChanges = wholeNumber('max-changes', values['max-changes'], 500, 0);
     switch (command) {
       case 'plan':
         return await planCommand(io, project, { syncs: rest, out: values.out, json: values.json, detailedExitcode: values['detailed-exitcode'], maxChanges });
@@ -90,10 +97,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       case 'schedule':
         return await scheduleCommand(io, project);
       case 'runs':
-        return await runsCommand(io, project, { sync: rest[0], limit: number(values.limit, 20) });
+        return await runsCommand(io, project, { sync: rest[0], limit: wholeNumber('limit', values.limit, 20, 1) });
       case 'errors':
         if (!rest[0]) throw new UsageError('name the sync: `ebb errors SYNC`');
-        return await errorsCommand(io, project, { sync: rest[0], limit: number(values.limit, 50), json: values.json });
+        return await errorsCommand(io, project, { sync: rest[0], limit: wholeNumber('limit', values.limit, 50, 1), json: values.json });
       case 'reset':
         if (!rest[0]) throw new UsageError('name the sync: `ebb reset SYNC`');
         return await resetCommand(io, project, { sync: rest[0], autoApprove: values['auto-approve'] });
@@ -109,4 +116,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
   } finally {
     await project?.close();
   }
+}
+
+/** A numeric flag's value: `fallback` when absent; anything but a whole number of at least `min` is a usage error. */
+function wholeNumber(flag: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`--${flag} expects a whole number${min > 0 ? ` of ${min} or more` : ''}, got "${text}"`);
+  }
+  return value;
 }

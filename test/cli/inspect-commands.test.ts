@@ -37,6 +37,19 @@ describe('status, runs and errors', () => {
     const r = await cli(['errors', 'nope']);
     expect(r.code).toBe(1);
     expect(r.err).toContain('unknown sync(s): nope. Known: contacts');
+    const runs = await cli(['runs', 'nope']);
+    expect(runs.code).toBe(1);
+    expect(runs.err).toContain('unknown sync(s): nope. Known: contacts');
+  });
+
+  it('refuses a --limit that is not a whole number of 1 or more, instead of listing everything or failing in SQLite', async () => {
+    p = await createMemoryProject({ rows: 1 });
+    for (const limit of ['abc', '0', '2.5', '-1']) {
+      const r = await cli(['runs', `--limit=${limit}`]);
+      expect(r.code).toBe(1);
+      expect(r.err.trim()).toBe(`Error: --limit expects a whole number of 1 or more, got "${limit}"`);
+    }
+    expect((await cli(['runs', '--limit', '3'])).code).toBe(0);
   });
 });
 
