@@ -53,11 +53,19 @@ function applyFinding(sync: string, report: CycleReport): Finding {
   return ok(sync, 'apply-failed', `${apply.delivered} of ${apply.planned} change(s) delivered`);
 }
 
+/**
+ * Rows the destination rejects. With `sla.maxFailureRate`, a rate above it is critical; without one,
+ * any rejected row is still a warning: rows that start failing must reach someone either way.
+ */
 function failureRateFinding(sync: ResolvedSync, report: CycleReport): Finding | null {
   const max = sync.sla?.maxFailureRate;
-  if (max === undefined) return null;
   if (report.attempted === 0) return report.plan?.changes === 0 ? ok(sync.name, 'failure-rate', 'no rows to send') : null;
   const rate = report.rejected / report.attempted;
+  if (max === undefined) {
+    const text = `${report.rejected} of ${report.attempted} row(s) rejected (${percent(rate)})`;
+    if (report.rejected === 0) return ok(sync.name, 'failure-rate', text);
+    return { sync: sync.name, rule: 'failure-rate', severity: 'warning', message: `${text}. See why with \`ebb errors ${sync.name}\` (set sla.maxFailureRate to make a rate above it critical)` };
+  }
   const text = `${report.rejected} of ${report.attempted} row(s) rejected (${percent(rate)}; SLA ${percent(max)})`;
   if (rate > max) return { sync: sync.name, rule: 'failure-rate', severity: 'critical', message: `${text}. See why with \`ebb errors ${sync.name}\`` };
   return ok(sync.name, 'failure-rate', text);
@@ -137,4 +145,43 @@ function notRunningFinding(sync: ResolvedSync, input: StateInput): Finding | nul
 
 function percent(ratio: number): string {
   return `${(ratio * 100).toFixed(ratio < 0.1 && ratio > 0 ? 1 : 0)}%`;
+}
+
+/**
+ * Resolutions for recorded alerts the configuration can no longer raise: the sync was renamed or removed,
+ * or the setting its rule judged was. No run or evaluation judges those again, so without this they would
+ * stay firing for good (in `ebb status --check` and for whoever waits for the RESOLVED).
+ */
+export function unconfiguredFindings(syncs: readonly ResolvedSync[], states: readonly { sync: string; rule: string; severity: AlertSeverity }[]): Finding[] {
+  const byName = new Map(syncs.map((s) => [s.name, s]));
+  const findings: Finding[] = [];
+  for (const state of states) {
+    if (state.severity === 'ok') continue;
+    const sync = byName.get(state.sync);
+    const reason = sync ? unconfiguredReason(sync, state.rule, state.severity) : 'the sync was renamed or removed from syncs/';
+    // The rule may be one an older Ebb had; the state is resolved all the same.
+    if (reason) findings.push({ sync: state.sync, rule: state.rule as AlertRule, severity: 'ok', message: `no longer configured: ${reason}` });
+  }
+  return findings;
+}
+
+/** Why the sync's configuration can no longer raise `severity` on `rule` (null when it can); keep in step with the rules above. */
+export function unconfiguredReason(sync: ResolvedSync, rule: string, severity: AlertSeverity): string | null {
+  switch (rule as AlertRule) {
+    case 'plan-failed':
+    case 'guard-blocked':
+    case 'apply-failed':
+      return null;
+    case 'failure-rate':
+      // Critical means "above sla.maxFailureRate": without one the rule can at most warn.
+      return severity === 'critical' && sync.sla?.maxFailureRate === undefined ? "the sync's sla.maxFailureRate was removed" : null;
+    case 'freshness':
+      return sync.sla?.freshnessMs === undefined ? "the sync's sla.freshness was removed" : null;
+    case 'backlog':
+      return sync.sla?.maxBacklog === undefined ? "the sync's sla.maxBacklog was removed" : null;
+    case 'not-running':
+      return sync.schedule ? null : "the sync's schedule was removed";
+    default:
+      return `Ebb no longer has a "${rule}" rule`;
+  }
 }

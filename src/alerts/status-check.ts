@@ -1,7 +1,7 @@
 import type { ResolvedSync } from '../core/sync.ts';
 import { formatDuration } from '../scheduler/schedule.ts';
 import type { AlertSeverity, OperationsStore, PendingSummary, SchedulerHeartbeat, SyncHealth } from '../snapshot/store.ts';
-import { deliveryLagMs, stateFindings, type Finding } from './rules.ts';
+import { deliveryLagMs, stateFindings, unconfiguredReason, type Finding } from './rules.ts';
 
 /** Exit codes of `ebb status --check`, Nagios-style so any monitor understands them. */
 export const CHECK_EXIT_CODES = { ok: 0, warning: 1, critical: 2, unknown: 3 } as const;
@@ -50,7 +50,8 @@ export async function checkStatus(store: OperationsStore, syncs: readonly Resolv
     const pending = await store.pendingSummary(sync.name);
     const health = await store.readHealth(sync.name);
     const live = stateFindings(sync, { pending, health, now, neverRunSince: latest ? Date.parse(latest.startedAt) : null });
-    const fromRuns: Finding[] = recorded.filter((s) => s.sync === sync.name).map((s) => ({ sync: s.sync, rule: s.rule as Finding['rule'], severity: s.severity, message: s.message }));
+    // A state the configuration can no longer raise (its SLA was removed) is stale, not a problem.
+    const fromRuns: Finding[] = recorded.filter((s) => s.sync === sync.name && unconfiguredReason(sync, s.rule, s.severity) === null).map((s) => ({ sync: s.sync, rule: s.rule as Finding['rule'], severity: s.severity, message: s.message }));
     const problems = [...live.filter((f) => f.severity !== 'ok'), ...fromRuns];
     checks.push({ sync: sync.name, severity: worst(problems.map((p) => p.severity)), problems, pending, lagMs: deliveryLagMs(pending, now), freshnessMs: sync.sla?.freshnessMs ?? null, health });
   }

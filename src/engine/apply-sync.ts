@@ -271,8 +271,10 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
     result.status = 'partial';
     result.message = `stopped on request after the batches in flight: ${unsent} change(s) not sent stay pending and go out on the next run`;
   } else if (result.failed > 0) {
-    result.status = 'partial';
-    result.message = `${result.failed} row(s) rejected by the destination; see \`ebb errors ${sync.name}\``;
+    // Nothing delivered is a failure, not a partial success: it must alert like one.
+    result.status = stoppedStatus(result.delivered);
+    const rejected = result.delivered === 0 ? `every row (${result.failed}) was rejected by the destination` : `${result.failed} row(s) rejected by the destination`;
+    result.message = `${rejected}; see \`ebb errors ${sync.name}\``;
   }
   return result;
 }

@@ -65,7 +65,7 @@ export function createSyncRuntime(project: SchedulerProject, options: RuntimeOpt
   const clock = options.clock ?? systemClock;
   const engineClock = options.engineClock ?? systemClock;
   const channels = options.channels ?? buildAlertChannels(config.alerts?.channels ?? DEFAULT_OPERATIONS.alerts.channels, { env: options.env, logger: options.logger, ...(options.alertRetry ? { retry: options.alertRetry } : {}) });
-  const alerts = new AlertManager({ store, channels, clock, logger: options.logger, ...(options.metrics ? { onChange: (s) => options.metrics!.alertChanged(s) } : {}) });
+  const alerts = new AlertManager({ store, channels, clock, logger: options.logger, syncs: config.syncs, ...(options.metrics ? { onChange: (s) => options.metrics!.alertChanged(s) } : {}) });
   const engineLog = engineEventLogger(options.logger);
   const events: EventSink = options.events ? (e) => (engineLog(e), options.events!(e)) : engineLog;
   const pacers = new PacerRegistry(engineClock, events);

@@ -42,6 +42,8 @@ async function runAt(h: Harness, clock: ManualClock, at: number) {
 }
 
 const summary = () => receiver!.accepted().map((c) => `${c.json['status']} ${c.json['rule']} ${c.json['severity']}`);
+/** The alerts of one rule, for tests about it whose rejected rows also raise failure-rate warnings. */
+const summaryOf = (rule: string) => summary().filter((line) => line.split(' ')[1] === rule);
 
 describe('alerts on the webhook channel', () => {
   it('a destination failing every call raises exactly one firing alert, signed, and one resolved alert when it recovers', async () => {
@@ -92,16 +94,16 @@ describe('alerts on the webhook channel', () => {
       expect(p!.destination().get('cust-000011')).toMatchObject({ firstname: `Run${minute}` });
     }
     // 30 minutes old is within the SLA; the oldest pending change has waited since T0.
-    expect(summary()).toEqual([]);
+    expect(summaryOf('freshness')).toEqual([]);
     expect(await h.project.store.readHealth('contacts')).toMatchObject({ lastOutcome: 'partial', consecutiveFailures: 0 });
     await p!.sql(`update customers set first_name = 'Run40' where customer_id = 'cust-000011'`);
     await runAt(h, clock, T0 + 40 * MINUTE);
-    expect(summary()).toEqual(['firing freshness critical']);
-    expect(receiver!.accepted()[0]!.json['message']).toMatch(/delivery lag 40m exceeds the 30m SLA/);
+    expect(summaryOf('freshness')).toEqual(['firing freshness critical']);
+    expect(receiver!.accepted().find((c) => c.json['rule'] === 'freshness')!.json['message']).toMatch(/delivery lag 40m exceeds the 30m SLA/);
 
     delete p!.sandbox.knobs.rejectKeys['cust-000007'];
     await runAt(h, clock, T0 + 50 * MINUTE);
-    expect(summary()).toEqual(['firing freshness critical', 'resolved freshness ok']);
+    expect(summaryOf('freshness')).toEqual(['firing freshness critical', 'resolved freshness ok']);
   });
 
   it('warns when the backlog reaches 50% of maxBacklog, escalates past it, and resolves once delivered', async () => {
@@ -114,18 +116,39 @@ describe('alerts on the webhook channel', () => {
     const clock = new ManualClock(T0);
     const h = await open(clock);
     await runAt(h, clock, T0);
-    expect(summary()).toEqual(['firing backlog warning']);
-    expect(receiver!.accepted()[0]!.json['message']).toBe('15 pending change(s) of a 30 backlog limit: at 50%, past the 50% warning level');
+    expect(summaryOf('backlog')).toEqual(['firing backlog warning']);
+    expect(receiver!.accepted().find((c) => c.json['rule'] === 'backlog')!.json['message']).toBe('15 pending change(s) of a 30 backlog limit: at 50%, past the 50% warning level');
 
     await p!.sql(`update customers set first_name = 'Changed'`);
     reject(31);
     await runAt(h, clock, T0 + 10 * MINUTE);
-    expect(summary()).toEqual(['firing backlog warning', 'firing backlog critical']);
-    expect(receiver!.accepted()[1]!.json).toMatchObject({ previousSeverity: 'warning' });
+    expect(summaryOf('backlog')).toEqual(['firing backlog warning', 'firing backlog critical']);
+    expect(receiver!.accepted().filter((c) => c.json['rule'] === 'backlog')[1]!.json).toMatchObject({ previousSeverity: 'warning' });
 
     reject(0);
     await runAt(h, clock, T0 + 20 * MINUTE);
-    expect(summary()).toEqual(['firing backlog warning', 'firing backlog critical', 'resolved backlog ok']);
+    expect(summaryOf('backlog')).toEqual(['firing backlog warning', 'firing backlog critical', 'resolved backlog ok']);
+  });
+
+  it('rows the destination rejects alert without any SLA set: a warning while some fail, critical once nothing gets through', async () => {
+    await project({ rows: 4, contacts: "schedule: { every: '10m' }," });
+    p!.sandbox.knobs.rejectKeys['cust-000002'] = 'email is not valid';
+    const clock = new ManualClock(T0);
+    const h = await open(clock);
+    await runAt(h, clock, T0);
+    expect(summary()).toEqual(['firing failure-rate warning']);
+    expect(receiver!.accepted()[0]!.json['message']).toBe('1 of 4 row(s) rejected (25%). See why with `ebb errors contacts` (set sla.maxFailureRate to make a rate above it critical)');
+
+    // Every row refused: the run delivered nothing, which is a failed run, not a partial success.
+    for (let i = 1; i <= 4; i += 1) p!.sandbox.knobs.rejectKeys[`cust-00000${i}`] = 'email is not valid';
+    await p!.sql(`update customers set first_name = 'Changed'`);
+    await runAt(h, clock, T0 + 10 * MINUTE);
+    expect(summaryOf('apply-failed')).toEqual(['firing apply-failed critical']);
+    expect(await h.project.store.readHealth('contacts')).toMatchObject({ lastOutcome: 'failed', consecutiveFailures: 1 });
+
+    p!.sandbox.knobs.rejectKeys = {};
+    await runAt(h, clock, T0 + 20 * MINUTE);
+    expect(summary()).toEqual(['firing failure-rate warning', 'firing apply-failed critical', 'resolved apply-failed ok', 'resolved failure-rate ok']);
   });
 
   it('alerts on a timer when a scheduled sync stops succeeding, even with no run to judge', async () => {

@@ -60,6 +60,15 @@ describe('webhook channel', () => {
     expect(receiver.calls).toHaveLength(1);
   });
 
+  it('does not follow a redirect (it would turn the POST into a bodiless GET): not delivered, and names the URL to configure', async () => {
+    receiver = await startAlertReceiver();
+    receiver.redirectNext(1, 301, '/moved');
+    const channel = webhookChannel({ name: 'hook', url: receiver.url, secret: 's', headers: {}, timeoutMs: 1000, retry, sleep });
+    const moved = receiver.url.replace(/\/alerts$/, '/moved');
+    await expect(channel.send(notification)).rejects.toThrow(`alert webhook "hook" answered 301: the URL redirects to ${moved}; configure that URL (a redirect is not followed: it would drop the alert)`);
+    expect(receiver.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['POST 301']);
+  });
+
   it('gives up after its attempts when the endpoint stays down', async () => {
     receiver = await startAlertReceiver();
     receiver.failNext(10, 500);
@@ -81,6 +90,19 @@ describe('slack channel', () => {
     const error = await channel.send(notification).catch((e: Error) => e);
     expect(String(error)).toContain('Slack channel "oncall" answered 404');
     expect(String(error)).not.toContain(receiver.url);
+  });
+  it('names only the origin a (secret) Slack URL redirects to, and whether the path is the same', async () => {
+    receiver = await startAlertReceiver();
+    const https = receiver.url.replace(/^http:/, 'https:');
+    receiver.redirectNext(2, 308, https);
+    const channel = slackChannel({ name: 'oncall', url: receiver.url, retry, sleep });
+    const same = String(await channel.send(notification).catch((e: Error) => e));
+    expect(same).toContain(`Slack channel "oncall" answered 308: the URL redirects to ${new URL(https).origin} with the same path; configure that URL`);
+    receiver.redirectNext(1, 302, 'https://hooks.example.test/services/T000/B000/other-secret');
+    const other = String(await channel.send(notification).catch((e: Error) => e));
+    expect(other).toContain('the URL redirects to https://hooks.example.test (another path, not shown: the URL is a secret)');
+    expect(other).not.toContain('other-secret');
+    expect(receiver.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['POST 308', 'POST 302']);
   });
 });
 
@@ -114,5 +136,27 @@ describe('the alert outbox', () => {
     await restarted.settled();
     expect(receiver.accepted().map((c) => c.headers['idempotency-key'])).toEqual([changed[0]!.transitionId]);
     expect((await second.listAlertStates())[0]!.undelivered).toEqual([]);
+  });
+
+  it('keeps a change whose channel redirects undelivered, with the reason logged', async () => {
+    receiver = await startAlertReceiver();
+    dir = createTestProject();
+    const store = openSqliteSnapshotStore(dir.path('snapshot.sqlite'));
+    stores.push(store);
+    const logged: string[] = [];
+    const logger = silentLogger();
+    logger.error = ((_: unknown, message: string) => void logged.push(message)) as typeof logger.error;
+    receiver.redirectNext(1, 302, '/login');
+    const clock = new ManualClock(Date.parse('2031-03-01T09:00:00.000Z'));
+    const manager = new AlertManager({ store, clock, logger, channels: [webhookChannel({ name: 'hook', url: receiver.url, secret: 's', headers: {}, timeoutMs: 1000, retry, sleep })] });
+    await manager.observe([{ sync: 'contacts', rule: 'apply-failed', severity: 'critical', message: 'down' }]);
+    await manager.settled();
+    expect((await store.listAlertStates())[0]!.undelivered).toEqual(['hook']);
+    expect(logged).toEqual(['could not deliver an alert to channel "hook"; it is retried at the next evaluation']);
+    // Once the URL answers (fixed), the outbox delivers it.
+    await manager.deliverOutbox();
+    await manager.settled();
+    expect(receiver.accepted().map((c) => c.method)).toEqual(['POST']);
+    expect((await store.listAlertStates())[0]!.undelivered).toEqual([]);
   });
 });

@@ -78,7 +78,7 @@ describe('whole-call failures', () => {
     p.sandbox.knobs.stallMs = 1000;
     engine = await openEngine(p.project.dir);
     const result = await engine.apply(await engine.plan(), { retry: FAST_RETRY });
-    expect(result.syncs[0]).toMatchObject({ status: 'partial', delivered: 0, failed: 20 });
+    expect(result.syncs[0]).toMatchObject({ status: 'failed', delivered: 0, failed: 20 });
     expect(p.sandbox.stats().requests).toBe(1);
     expect(Object.values(p.sandbox.stats().createsPerKey)).toEqual(Array(20).fill(1));
     const errors = await engine.store.listRowErrors({ sync: 'contacts', limit: 100 });

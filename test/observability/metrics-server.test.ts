@@ -64,6 +64,24 @@ describe('/metrics and /healthz', () => {
     expect((await fetch(`${server.url}/nope`)).status).toBe(404);
   });
 
+  it('fills ebb_alert_state from the recorded alerts at start: an alert firing across a restart keeps its series', async () => {
+    p = await createScheduledProject({ rows: 5, contacts: "schedule: { every: '1h' }," });
+    p.sandbox.knobs.failNext = 1_000_000;
+    const clock = new ManualClock(T0);
+    const alertState = async (harness: Harness) => parsePrometheusText(await harness.metrics.text()).value('ebb_alert_state', { sync: 'contacts', rule: 'apply-failed' });
+    const before = await openHarness(p.project.dir, clock);
+    await before.scheduler.tick();
+    await before.scheduler.idle();
+    expect(await alertState(before)).toBe(2);
+    await before.close();
+
+    h = await openHarness(p.project.dir, clock);
+    clock.set(T0 + 60_000);
+    await h.scheduler.tick(); // the sync is not due: nothing this process does changes the alert
+    await h.scheduler.idle();
+    expect(await alertState(h)).toBe(2);
+  });
+
   it('uses a registry per scheduler, never prom-client\'s global one, and importing Ebb registers nothing', async () => {
     const a = new SchedulerMetrics([]);
     const b = new SchedulerMetrics([]);

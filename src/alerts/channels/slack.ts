@@ -28,6 +28,7 @@ export function slackChannel(options: SlackChannelOptions): AlertChannel {
         retry: options.retry,
         sleep: options.sleep,
         label: `Slack channel "${options.name}"`,
+        secretPath: true,
       });
     },
   };
