@@ -14,6 +14,22 @@ export function cronProblem(expression: string): string | undefined {
   }
 }
 
+/**
+ * True when croner parses the expression but no date matches it (e.g. '0 0 30 2 *', the 30th of
+ * February): the scheduler could never compute a slot for it, so it is refused at load instead.
+ * Whether a date matches does not depend on the time zone, so none is needed.
+ */
+export function cronNeverFires(expression: string): boolean {
+  try {
+    const cron = new Cron(expression, { paused: true });
+    const next = cron.nextRun();
+    cron.stop();
+    return next === null;
+  } catch {
+    return false; // a parse problem, which cronProblem reports
+  }
+}
+
 export function isValidTimezone(timezone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: timezone });
@@ -42,6 +58,13 @@ export const scheduleSchema = z
     if (schedule.cron !== undefined) {
       const why = cronProblem(schedule.cron);
       if (why) problem('cron', ConfigCodes.INVALID_CRON, `Invalid cron expression '${schedule.cron}': ${why}. Use five fields, e.g. '*/15 * * * *'.`);
+      else if (cronNeverFires(schedule.cron)) {
+        problem(
+          'cron',
+          ConfigCodes.CRON_NEVER_FIRES,
+          `Cron expression '${schedule.cron}' never fires: no date matches its day-of-month and month (e.g. the 30th of February), so the sync would never run. Fix those fields; \`L\` means the last day of the month, e.g. '0 0 L 2 *'.`,
+        );
+      }
     }
     if (schedule.timezone !== undefined && !isValidTimezone(schedule.timezone)) {
       problem('timezone', ConfigCodes.INVALID_TIMEZONE, `Unknown time zone '${schedule.timezone}'; use an IANA name such as 'Europe/Paris' or 'UTC'.`);

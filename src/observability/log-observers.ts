@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { describeError } from '../core/errors.ts';
 import type { EngineEvent, EventSink } from '../engine/events.ts';
 import { warningLine, type CycleReport } from '../scheduler/cycle-report.ts';
+import { formatDuration } from '../scheduler/schedule.ts';
 import type { SchedulerObserver } from '../scheduler/scheduler.ts';
 
 /** Engine events as log lines: run boundaries and retries at info/warn, per-batch detail at debug. */
@@ -39,6 +40,11 @@ export function schedulerLogObserver(logger: Logger): SchedulerObserver {
     cycleFinished: (report) => logger[levelOf(report)](cycleFields(report), `run of ${report.sync}: ${report.outcome}${report.message ? ` (${report.message})` : ''}`),
     pruned: (result, before) => logger.info({ event: 'pruned', before, ...result }, `pruned history older than ${before}`),
     failed: (context, error) => logger.error({ event: 'scheduler-error', context, error: describeError(error) }, `scheduler error in ${context}: ${describeError(error)}`),
+    clockWentBack: ({ what, at, now }) =>
+      logger.warn(
+        { event: 'clock-skew', what, at: new Date(at).toISOString(), now: new Date(now).toISOString(), aheadMs: at - now },
+        `the clock went back: ${what} is ${formatDuration(at - now)} ahead of now (${new Date(now).toISOString()}); scheduling from now instead`,
+      ),
   };
 }
 
@@ -70,5 +76,5 @@ export function combineObservers(...observers: SchedulerObserver[]): SchedulerOb
     ((...args: unknown[]) => {
       for (const o of observers) (o[key] as ((...a: unknown[]) => void) | undefined)?.(...args);
     }) as NonNullable<SchedulerObserver[K]>;
-  return { cycleStarted: each('cycleStarted'), cycleFinished: each('cycleFinished'), stateEvaluated: each('stateEvaluated'), ticked: each('ticked'), pruned: each('pruned'), failed: each('failed') };
+  return { cycleStarted: each('cycleStarted'), cycleFinished: each('cycleFinished'), stateEvaluated: each('stateEvaluated'), ticked: each('ticked'), pruned: each('pruned'), failed: each('failed'), clockWentBack: each('clockWentBack') };
 }

@@ -4,7 +4,7 @@ import { AlertManager } from '../alerts/alert-manager.ts';
 import { buildAlertChannels } from '../alerts/channels/build.ts';
 import type { DeliveryRetryPolicy } from '../alerts/channels/http-post.ts';
 import type { AlertChannel } from '../alerts/notification.ts';
-import { cycleFindings, stateFindings } from '../alerts/rules.ts';
+import { cycleFindings } from '../alerts/rules.ts';
 import { DEFAULT_OPERATIONS } from '../config/resolve-operations.ts';
 import { resolveSecrets } from '../config/secrets.ts';
 import type { ResolvedConfig, ResolvedSync, RetentionSettings, SchedulerSettings } from '../core/sync.ts';
@@ -21,6 +21,7 @@ import type { AlertState, SnapshotStore } from '../snapshot/store.ts';
 import type { CycleReport } from './cycle-report.ts';
 import { runSyncCycle } from './cycle.ts';
 import { heartbeatPinger } from './heartbeat.ts';
+import { judgeState } from './judge-state.ts';
 import { Scheduler, type SchedulerObserver } from './scheduler.ts';
 
 /** What the scheduler needs of a loaded project (the CLI's Project satisfies it). */
@@ -89,7 +90,9 @@ export function createSyncRuntime(project: SchedulerProject, options: RuntimeOpt
       const now = clock.now();
       const health = await store.readHealth(sync.name);
       options.metrics?.stateEvaluated(sync, { pending: report.pending, health, now });
-      return alerts.observe([...cycleFindings(sync, report), ...stateFindings(sync, { pending: report.pending, health, now, neverRunSince: now })]);
+      // A schedule without a next slot is reported by the scheduler's timer; it must not cost this run its alerts.
+      const { findings } = judgeState(sync, { pending: report.pending, health, now, neverRunSince: now });
+      return alerts.observe([...cycleFindings(sync, report), ...findings]);
     },
   };
   return runtime;

@@ -1,11 +1,13 @@
 import { syncsInDependencyOrder } from '../config/dependencies.ts';
+import { describeError, EbbError } from '../core/errors.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import type { Clock } from '../engine/clock.ts';
 import type { AlertManager } from '../alerts/alert-manager.ts';
-import { stateFindings, type Finding } from '../alerts/rules.ts';
+import type { Finding } from '../alerts/rules.ts';
 import type { PendingSummary, PruneResult, SnapshotStore, SyncHealth } from '../snapshot/store.ts';
 import type { CycleReport } from './cycle-report.ts';
 import type { HeartbeatPinger } from './heartbeat.ts';
+import { judgeState } from './judge-state.ts';
 import { SyncSchedule } from './schedule.ts';
 
 /** Hooks for metrics and logs; the scheduler itself prints nothing. */
@@ -16,6 +18,8 @@ export interface SchedulerObserver {
   ticked?(now: number): void;
   pruned?(result: PruneResult, before: string): void;
   failed?(context: string, error: unknown): void;
+  /** A time recorded earlier (`what`, at `at`) is later than now: the clock went back. Told once per finding. */
+  clockWentBack?(skew: { what: string; at: number; now: number }): void;
 }
 
 export interface SchedulerOptions {
@@ -59,6 +63,8 @@ export class Scheduler {
   private queue: QueuedRun[] = [];
   private readonly running = new Map<string, Promise<void>>();
   private readonly runningSince = new Map<string, number>();
+  /** Syncs whose next slot could not be computed, with why: off the schedule until a restart, and alerted on. */
+  private readonly unschedulable = new Map<string, string>();
   private readonly stopController = new AbortController();
   private readonly startedAt: number;
   private initialised = false;
@@ -126,6 +132,7 @@ export class Scheduler {
     const { clock, store, observer } = this.options;
     await this.initialise();
     const now = clock.now();
+    if (this.lastTickAt !== null && now < this.lastTickAt) this.clockWentBack(now);
     for (const [name, due] of this.nextDue) {
       if (due > now || this.running.has(name) || this.queue.some((q) => q.sync.name === name)) continue;
       this.queue.push({ sync: this.options.syncs.find((s) => s.name === name)!, dueAt: due });
@@ -150,14 +157,65 @@ export class Scheduler {
   /** Next slots come from each sync's last recorded start, so a restart resumes the schedule. */
   private async initialise(): Promise<void> {
     if (this.initialised) return;
-    this.initialised = true;
     const now = this.options.clock.now();
-    for (const [name, schedule] of this.schedules) {
+    for (const name of this.schedules.keys()) {
       const last = (await this.options.store.readHealth(name))?.lastStartedAt;
       // Never run: run now, so a broken credential or query shows up at deployment, not at the first slot.
-      const lastMs = last ? Date.parse(last) : null;
-      this.nextDue.set(name, lastMs === null ? now : schedule.nextSlotAfter(lastMs, lastMs));
+      if (!last) {
+        this.nextDue.set(name, now);
+        continue;
+      }
+      const lastMs = this.notAfter(now, Date.parse(last), `the last start of ${name} (${last})`);
+      this.setNextSlot(name, (schedule) => schedule.nextSlotAfter(lastMs, lastMs));
     }
+    // Only now: a store that failed half-way is read again by the next tick rather than leave syncs unscheduled.
+    this.initialised = true;
+  }
+
+  /**
+   * A recorded time later than now means the clock went back (an NTP step, a snapshot copied from a
+   * machine that was ahead): slots computed from it would hold the sync back until the clock caught up.
+   */
+  private notAfter(now: number, at: number, what: string): number {
+    if (at <= now) return at;
+    this.options.observer?.clockWentBack?.({ what, at, now });
+    return now;
+  }
+
+  /** Since the last tick the clock went back: what was set from the later time counts from now instead. */
+  private clockWentBack(now: number): void {
+    this.notAfter(now, this.lastTickAt!, 'the previous tick');
+    for (const [name, due] of this.nextDue) this.setNextSlot(name, (schedule) => Math.min(due, schedule.nextSlotAfter(now, now)));
+    for (const [name, since] of this.runningSince) this.runningSince.set(name, Math.min(since, now));
+    this.lastEvaluatedAt = Math.min(this.lastEvaluatedAt, now);
+    this.lastPrunedAt = Math.min(this.lastPrunedAt, now);
+    this.lastPingAt = Math.min(this.lastPingAt, now);
+  }
+
+  /**
+   * Sets a sync's next slot. When none can be computed (a cron no date matches) the sync is taken off
+   * the schedule, said once and alerted on, rather than fail every tick: left due, it would be retried
+   * in a tight loop and hold back every sync queued behind it.
+   */
+  private setNextSlot(name: string, slot: (schedule: SyncSchedule) => number): boolean {
+    try {
+      this.nextDue.set(name, slot(this.schedules.get(name)!));
+      return true;
+    } catch (error) {
+      this.unschedule(name, error);
+      return false;
+    }
+  }
+
+  private unschedule(name: string, error: unknown): void {
+    this.nextDue.delete(name);
+    if (this.unschedulable.has(name)) return;
+    const file = this.options.syncs.find((s) => s.name === name)?.file ?? 'syncs/';
+    const why = `cannot compute when to run it next (${describeError(error)}), so \`ebb schedule\` no longer runs it: fix its \`schedule\` in ${file}, then restart \`ebb schedule\``;
+    this.unschedulable.set(name, why);
+    // Raise the alert at the next tick rather than up to `evaluateEvery` later.
+    this.lastEvaluatedAt = -Infinity;
+    this.options.observer?.failed?.(`schedule of ${name}`, new EbbError('SCHEDULE_FAILED', `${name}: ${why}`, { cause: error }));
   }
 
   private dispatch(): void {
@@ -172,7 +230,8 @@ export class Scheduler {
 
   private start({ sync, dueAt }: QueuedRun): void {
     const { clock, observer } = this.options;
-    this.nextDue.set(sync.name, this.schedules.get(sync.name)!.nextSlotAfter(dueAt, clock.now()));
+    // This run is due either way; a schedule without a next slot only takes the sync off the schedule after it.
+    this.setNextSlot(sync.name, (schedule) => schedule.nextSlotAfter(dueAt, clock.now()));
     this.runningSince.set(sync.name, clock.now());
     observer?.cycleStarted?.(sync.name, dueAt);
     const task = (async () => {
@@ -200,7 +259,12 @@ export class Scheduler {
       const health = await store.readHealth(sync.name);
       observer?.stateEvaluated?.(sync, { pending, health, now });
       const runningSince = this.runningSince.get(sync.name);
-      findings.push(...stateFindings(sync, { pending, health, now, neverRunSince: this.startedAt, ...(runningSince !== undefined ? { runningSince } : {}) }));
+      // A schedule without a next slot must not keep the other syncs' alerts from being raised or resolved.
+      const judged = judgeState(sync, { pending, health, now, neverRunSince: this.startedAt, ...(runningSince !== undefined ? { runningSince } : {}) });
+      if (judged.scheduleError !== undefined) this.unschedule(sync.name, judged.scheduleError);
+      const unschedulable = this.unschedulable.get(sync.name);
+      if (unschedulable === undefined) findings.push(...judged.findings);
+      else findings.push(...judged.findings.filter((f) => f.rule !== 'not-running'), { sync: sync.name, rule: 'not-running', severity: 'critical', message: unschedulable });
     }
     await alerts.observe(findings);
     await alerts.deliverOutbox();
@@ -219,7 +283,8 @@ export class Scheduler {
     const now = this.options.clock.now();
     let wait = this.options.tickMs;
     for (const [name, due] of this.nextDue) {
-      if (this.running.has(name)) continue;
+      // Running or queued syncs wait for a run to finish, which dispatches them: no tick needed.
+      if (this.running.has(name) || this.queue.some((q) => q.sync.name === name)) continue;
       wait = Math.min(wait, Math.max(0, due - now));
     }
     return Math.max(10, wait);

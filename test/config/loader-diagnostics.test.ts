@@ -56,6 +56,18 @@ describe('loadProject diagnostics', () => {
     expect(diagnostics[6]?.message).toContain("'15m'");
   });
 
+  it('refuses a cron expression that croner parses but that never fires, saying what to fix', async () => {
+    const diagnostics = await load({
+      'syncs/ebb.config.ts': VALID_CONFIG,
+      'syncs/feb30.sync.ts': syncFile({ schedule: `{ cron: '0 0 30 2 *', timezone: 'Europe/Paris' }` }),
+      'syncs/leap.sync.ts': syncFile({ schedule: `{ cron: '0 0 29 2 *' }` }),
+    });
+    // The 29th of February comes back every leap year: only the 30th is refused.
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: 'error', code: 'CRON_NEVER_FIRES', file: 'syncs/feb30.sync.ts', path: 'schedule.cron' })]);
+    expect(diagnostics[0]?.message).toContain("'0 0 30 2 *' never fires");
+    expect(diagnostics[0]?.message).toContain("'0 0 L 2 *'");
+  });
+
   it('turns a syntax error into one diagnostic with the compiler line, not a stack trace', async () => {
     const diagnostics = await load({
       'syncs/ebb.config.ts': VALID_CONFIG,

@@ -72,3 +72,28 @@ describe('ebb schedule and SIGTERM', () => {
     expect((await plan.exited).code, plan.stdout()).toBe(0);
   });
 });
+
+describe('ebb run and a second signal', () => {
+  it('stops at once (130) while a destination call hangs; the next run re-sends what was in flight without creating it twice', async () => {
+    p = await createScheduledProject({ rows: 300, connection: { maxConcurrent: 1, maxBatchSize: 100, timeoutMs: 120_000 } });
+    // The first batch lands, then its answer hangs for a minute: the first signal alone would wait it out.
+    Object.assign(p.sandbox.knobs, { stallNext: 1, stallMs: 60_000 });
+    const run = startEbb(['run', 'contacts'], p.project.dir);
+    try {
+      await waitFor(() => p!.sandbox.stats().requests >= 1, 'the first batch to be sent');
+      run.child.kill('SIGINT');
+      await waitFor(() => run.stdout().includes('SIGINT: finishing the batches in flight'), 'the first signal to be handled');
+      expect(run.stdout()).toContain('press Ctrl-C again to stop at once');
+      run.child.kill('SIGINT');
+      const exit = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('still running 15 s after the second signal'), 15_000))]);
+      expect(exit, run.output()).toEqual({ code: 130, signal: null });
+    } finally {
+      if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+    }
+    expect(run.stderr()).toContain('Stopped without waiting: batches in flight were not acknowledged');
+
+    const next = startEbb(['run', 'contacts'], p.project.dir);
+    expect((await next.exited).code, next.output()).toBe(0);
+    expectEveryCustomerCreatedOnce(p, 300);
+  });
+});

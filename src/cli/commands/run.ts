@@ -11,13 +11,16 @@ import { EBB_VERSION } from '../version.ts';
 import { onStopSignals } from '../stop-signals.ts';
 
 const DAY_MS = 86_400_000;
+/** Exit code of a run stopped at once by a second Ctrl-C or SIGTERM (128 + SIGINT), as `ebb apply` uses. */
+const INTERRUPTED = 130;
 
 /**
  * `ebb run SYNC…`: one scheduled-style run now, in dependency order: plan, then apply within the
  * guards (a blocked plan is not applied without --allow-deletes), alert rules evaluated and notified
  * as `ebb schedule` would; the plan's warnings are printed under the run's line. Exit 0 when every run
  * succeeded, with warnings or not, 1 otherwise. SIGTERM/SIGINT stop after the
- * batches in flight, leaving unsent changes pending.
+ * batches in flight, leaving unsent changes pending; a second one stops at once (130), for a run stuck
+ * on a destination call or a warehouse that does not answer.
  */
 export async function runCommand(io: CliIo, project: Project, flags: { syncs: string[]; allowDeletes: boolean }): Promise<number> {
   if (flags.syncs.length === 0) throw new UsageError('name the sync(s) to run now: `ebb run SYNC [SYNC…]` (`ebb schedule` runs them on their schedules)');
@@ -27,13 +30,27 @@ export async function runCommand(io: CliIo, project: Project, flags: { syncs: st
   const stop = new AbortController();
   const dispose = onStopSignals(
     (signal) => {
-      io.out(`${signal}: finishing the batches in flight, then stopping.`);
+      io.out(`${signal}: finishing the batches in flight, then stopping (press Ctrl-C again to stop at once).`);
       stop.abort();
     },
     () => {},
   );
-  let ok = true;
   try {
+    const running = runAll();
+    // Once forced, the runs are abandoned mid-flight: whatever they still throw is of no interest.
+    running.catch(() => undefined);
+    const ok = await Promise.race([running, dispose.forced.then(() => null)]);
+    if (ok === null) {
+      io.err("Stopped without waiting: batches in flight were not acknowledged; the next run re-sends them, matched on each sync's matchOn.");
+      return INTERRUPTED;
+    }
+    return ok ? 0 : 1;
+  } finally {
+    dispose();
+  }
+
+  async function runAll(): Promise<boolean> {
+    let ok = true;
     await runtime.alerts.deliverOutbox();
     for (const sync of syncs) {
       if (stop.signal.aborted) break;
@@ -46,10 +63,8 @@ export async function runCommand(io: CliIo, project: Project, flags: { syncs: st
     const before = new Date(runtime.clock.now() - runtime.retention.days * DAY_MS).toISOString();
     await project.store.prune({ before });
     await runtime.alerts.settled();
-  } finally {
-    dispose();
+    return ok;
   }
-  return ok ? 0 : 1;
 }
 
 function summaryLine(r: CycleReport): string {

@@ -29,11 +29,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The project opened as the CLI opens it, with the runtime and scheduler `ebb schedule` builds. */
-export async function openHarness(dir: string, clock: Clock, overrides: Partial<RuntimeOptions> = {}): Promise<Harness> {
+/**
+ * The project opened as the CLI opens it, with the runtime and scheduler `ebb schedule` builds.
+ * `prepare` may change the loaded config first, e.g. to give a sync what the loader would refuse.
+ */
+export async function openHarness(dir: string, clock: Clock, overrides: Partial<RuntimeOptions> = {}, prepare?: (project: Project) => void): Promise<Harness> {
   const io = captureIo(dir, overrides.env ?? {});
   const project = await openProject(io, undefined);
   if (!project) throw new Error(`the test project did not load:\n${io.stderr()}`);
+  prepare?.(project);
   const metrics = new SchedulerMetrics(project.config.syncs, { processMetrics: false });
   const options: RuntimeOptions = {
     env: {},
