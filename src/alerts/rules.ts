@@ -130,14 +130,22 @@ function notRunningFinding(sync: ResolvedSync, input: StateInput): Finding | nul
     return { sync: sync.name, rule: 'not-running', severity: 'critical', message: `a run has been going since ${since} without finishing (scheduled ${schedule.describe()}): is it stuck on the warehouse or the destination?` };
   }
   const { health } = input;
-  const lastSuccess = health?.lastSuccessAt ? Date.parse(health.lastSuccessAt) : null;
-  const reference = lastSuccess ?? (health ? Date.parse(health.trackedSince) : input.neverRunSince);
+  // A recorded time later than now means the clock went back: measured from it, the sync would look on
+  // schedule until the clock caught up, however long nothing ran. Such a time is no evidence of a run.
+  const past = (at: string | null | undefined): number | null => (at && Date.parse(at) <= input.now ? Date.parse(at) : null);
+  const lastSuccess = past(health?.lastSuccessAt);
+  const reference = lastSuccess ?? (health ? (past(health.trackedSince) ?? input.neverRunSince ?? input.now) : input.neverRunSince);
   const last = health?.lastOutcome ? ` Last cycle: ${health.lastOutcome}${health.lastMessage ? ` (${health.lastMessage})` : ''}.` : '';
   if (reference === null) {
     return { sync: sync.name, rule: 'not-running', severity: 'critical', message: `scheduled ${schedule.describe()} but has never run: is \`ebb schedule\` running?` };
   }
   if (input.now > schedule.overdueAt(reference)) {
-    const since = lastSuccess === null ? 'no successful run yet' : `no successful run since ${new Date(lastSuccess).toISOString()}`;
+    const since =
+      lastSuccess !== null
+        ? `no successful run since ${new Date(lastSuccess).toISOString()}`
+        : health?.lastSuccessAt
+          ? `no successful run seen: the last one is recorded at ${health.lastSuccessAt}, later than now (did the clock go back?)`
+          : 'no successful run yet';
     return { sync: sync.name, rule: 'not-running', severity: 'critical', message: `${since} (scheduled ${schedule.describe()}).${last}` };
   }
   return ok(sync.name, 'not-running', `running on schedule (${schedule.describe()})`);

@@ -103,4 +103,12 @@ describe('rules judged on stored state', () => {
     expect(running(T0 + 91.5 * MINUTE + 1)[0]).toMatchObject({ severity: 'critical', message: `a run has been going since ${iso(T0 + 60 * MINUTE)} without finishing (scheduled every 15m): is it stuck on the warehouse or the destination?` });
     expect(stateFindings(sync(), { pending: { count: 0, oldestFirstSeenAt: null }, health: null, now: T0, neverRunSince: null })).toEqual([]);
   });
+
+  it('not-running: a last success later than now (the clock went back) counts from now, not from the future', () => {
+    const every = sync({ schedule: { everyMs: 15 * MINUTE } });
+    const ahead = health({ lastSuccessAt: iso(T0 + 6 * 60 * MINUTE) });
+    const judge = (now: number) => stateFindings(every, { pending: { count: 0, oldestFirstSeenAt: null }, health: ahead, now, neverRunSince: null })[0];
+    expect(judge(T0)?.severity).toBe('ok');
+    expect(judge(T0 + 31.5 * MINUTE + 1)?.message).toMatch(/^no successful run seen: the last one is recorded at .*, later than now \(did the clock go back\?\)/);
+  });
 });
