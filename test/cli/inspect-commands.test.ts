@@ -32,6 +32,20 @@ describe('status, runs and errors', () => {
     expect(JSON.parse(errors.out)).toMatchObject({ total: 1, errors: [{ key: 'cust-000009', code: 'REJECTED', message: 'bad email', attempts: 1 }] });
   });
 
+  it('show the last cycle when it came after the last run: a recovered sync no longer reads as failed', async () => {
+    p = await createMemoryProject({ rows: 3 });
+    expect((await cli(['run', 'contacts'])).code).toBe(0);
+    await p.sql('alter table customers rename to customers_moved');
+    expect((await cli(['run', 'contacts'])).code).toBe(1);
+    await p.sql('alter table customers_moved rename to customers');
+    expect((await cli(['run', 'contacts'])).out).toContain('contacts: succeeded');
+
+    const status = await cli(['status', '--offline']);
+    expect(status.out).toMatch(/contacts\s+last cycle \S+ succeeded \(no changes\); last run \S+ failed/);
+    const [json] = JSON.parse((await cli(['status', '--offline', '--json'])).out) as { lastCycle: { outcome: string; message: string } }[];
+    expect(json!.lastCycle).toMatchObject({ outcome: 'succeeded', message: 'no changes' });
+  });
+
   it('names the known syncs when asked about an unknown one', async () => {
     p = await createMemoryProject({ rows: 1 });
     const r = await cli(['errors', 'nope']);

@@ -11,6 +11,11 @@ import { computePlan } from './plan.ts';
 export interface SyncStatus {
   sync: string;
   lastRun: { at: string; status: string; delivered: number; failed: number } | null;
+  /**
+   * The last scheduled cycle (`ebb schedule`, `ebb run`) when it finished after the last recorded run: a
+   * cycle with nothing to send records no run, and the sync may have recovered since a failed one.
+   */
+  lastCycle: { at: string; outcome: string; message: string | null } | null;
   records: number;
   failedRows: number;
   /** Changes the next plan would make; null when not computed (--offline) or the model failed. */
@@ -48,12 +53,16 @@ export async function statusCommand(io: CliIo, project: Project, flags: StatusFl
   for (const sync of syncs) {
     const [run] = await project.store.listRuns({ sync: sync.name, limit: 1 });
     const pendingSummary = await project.store.pendingSummary(sync.name);
-    const tracked = pendingSummary.count > 0 || (await project.store.readHealth(sync.name)) !== null;
+    const health = await project.store.readHealth(sync.name);
+    const tracked = pendingSummary.count > 0 || health !== null;
+    const runAt = run ? (run.finishedAt ?? run.startedAt) : null;
+    const cycleAt = health?.lastFinishedAt ?? null;
     const lagMs = tracked ? deliveryLagMs(pendingSummary, now) : null;
     const freshness = sync.sla?.freshnessMs ?? null;
     statuses.push({
       sync: sync.name,
-      lastRun: run ? { at: run.finishedAt ?? run.startedAt, status: run.status, delivered: run.delivered, failed: run.failed } : null,
+      lastRun: run ? { at: runAt!, status: run.status, delivered: run.delivered, failed: run.failed } : null,
+      lastCycle: cycleAt !== null && health?.lastOutcome && (runAt === null || cycleAt > runAt) ? { at: cycleAt, outcome: health.lastOutcome, message: health.lastMessage } : null,
       records: await project.store.countRows(sync.name),
       failedRows: await project.store.countRowErrors(sync.name),
       pending: pending.get(sync.name) ?? null,
@@ -67,7 +76,8 @@ export async function statusCommand(io: CliIo, project: Project, flags: StatusFl
     return 0;
   }
   for (const s of statuses) {
-    const last = s.lastRun ? `last run ${s.lastRun.at} ${s.lastRun.status} (${s.lastRun.delivered} delivered, ${s.lastRun.failed} failed)` : 'never applied';
+    const run = s.lastRun ? `last run ${s.lastRun.at} ${s.lastRun.status} (${s.lastRun.delivered} delivered, ${s.lastRun.failed} failed)` : 'never applied';
+    const last = s.lastCycle ? `last cycle ${s.lastCycle.at} ${s.lastCycle.outcome}${s.lastCycle.message ? ` (${s.lastCycle.message})` : ''}; ${run}` : run;
     const pendingText = flags.offline ? 'pending not computed (--offline)' : s.pending === null ? 'pending unknown (plan failed: run `ebb plan`)' : `${s.pending} pending change(s)`;
     io.out(`${s.sync.padEnd(24)} ${last}; ${s.records} record(s) in snapshot; ${s.failedRows} failed row(s); ${pendingText}; ${lagText(s)}`);
   }
