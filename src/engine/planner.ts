@@ -14,6 +14,7 @@ import { shielded, type EventSink } from './events.ts';
 import { deleteGuardBlock } from './guards.ts';
 import { adoptKeyCase } from './key-case.ts';
 import { matchKeyReader, missingColumns, payloadEncoder, rowChecker } from './mapping.ts';
+import { CreateOutcomeUnknownError } from './retry.ts';
 
 /**
  * Changes per diff page. Small, because a page lives long enough to be promoted in V8: pages of 5,000
@@ -84,7 +85,7 @@ export async function planSync(sync: ResolvedSync, deps: PlanDependencies): Prom
     if (plan.diagnostics.some((d) => d.severity === 'error')) {
       plan.errored = true;
     } else {
-      await diffInto(plan, sync, deps.store, staged.summary.rows);
+      await diffInto(plan, sync, deps.store, staged.summary.rows, await keysOfUncertainCreates(deps.store, sync.name));
     }
   } catch (error) {
     plan.errored = true;
@@ -218,8 +219,35 @@ function keyDiagnostics(sync: ResolvedSync, summary: StageSummary): Diagnostic[]
   return diagnostics;
 }
 
-async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore, stagedRows: number): Promise<void> {
+/** Row errors of a kind there are few of at a time: read whole, with a bound for the pathological case. */
+const UNCERTAIN_CREATES_READ = 10_000;
+
+/** Keys whose last create failed after it may have reached the destination (CreateOutcomeUnknownError). */
+async function keysOfUncertainCreates(store: SnapshotStore, sync: string): Promise<ReadonlySet<string>> {
+  const errors = await store.listRowErrors({ sync, limit: UNCERTAIN_CREATES_READ, code: CreateOutcomeUnknownError.CODE });
+  return new Set(errors.map((e) => e.key));
+}
+
+/**
+ * Creates proposed again for records an earlier create may already have made: applying them may make
+ * a second record, so the plan says which, for someone to check the destination first.
+ */
+function uncertainCreatesWarning(sync: ResolvedSync, count: number, samples: readonly string[]): Diagnostic {
+  return {
+    severity: 'warning',
+    code: 'UNCERTAIN_CREATES',
+    sync: sync.name,
+    file: sync.file,
+    message:
+      `${count} create(s) are for records an earlier run may already have created (its create failed after it may have reached ${sync.destination.object}; \`ebb errors ${sync.name}\` lists them as ${CreateOutcomeUnknownError.CODE}), e.g. ${samples.join(', ')}. ` +
+      `Applying creates them again: check ${sync.destination.object} for their ${sync.destination.matchOn} first, and delete any that exist, or the destination may hold them twice.`,
+  };
+}
+
+async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore, stagedRows: number, uncertainCreates: ReadonlySet<string>): Promise<void> {
   const mirror = sync.mode === 'mirror';
+  let uncertain = 0;
+  const uncertainSamples: string[] = [];
   const spool = new ChangeSpool();
   const totals = emptyTotals();
   let ignoredUpdates = 0;
@@ -234,6 +262,10 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
           continue;
         }
         for (const field of fieldsNoLongerMapped(change)) unmapped.add(field);
+        if (change.action === 'create' && uncertainCreates.has(change.key)) {
+          uncertain += 1;
+          if (uncertainSamples.length < 5) uncertainSamples.push(change.key);
+        }
         spool.add(change);
         if (isSnapshotOnly(change)) snapshotOnly += 1;
         else totals[change.action] += 1;
@@ -247,6 +279,7 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
   plan.totals = totals;
   plan.ignored.update = ignoredUpdates;
   if (unmapped.size > 0) plan.noLongerMapped = { fields: [...unmapped].sort(), snapshotOnly };
+  if (uncertain > 0) plan.diagnostics.push(uncertainCreatesWarning(sync, uncertain, uncertainSamples));
   // Records no longer in the model, derived rather than counted: another pass over a large join is costly.
   if (!mirror) plan.ignored.delete = plan.snapshotRows - (stagedRows - plan.totals.create);
   if (mirror) {

@@ -292,8 +292,8 @@ export interface SnapshotStore extends OperationsStore {
   startRun(run: Pick<RunRecord, 'id' | 'sync' | 'kind' | 'startedAt' | 'planned'>): Promise<void>;
   finishRun(run: Omit<RunRecord, 'sync' | 'kind' | 'startedAt'>): Promise<void>;
   listRuns(options: { sync?: string; limit: number }): Promise<RunRecord[]>;
-  /** Current row errors (keys not delivered since they failed). */
-  listRowErrors(options: { sync: string; limit: number }): Promise<RowErrorRecord[]>;
+  /** Current row errors (keys not delivered since they failed), of one `code` when given. */
+  listRowErrors(options: { sync: string; limit: number; code?: string }): Promise<RowErrorRecord[]>;
   countRowErrors(sync: string): Promise<number>;
 
   /** Starts a new lineage for the sync and forgets its snapshot rows and errors. */

@@ -85,6 +85,12 @@ describe('whole-call failures', () => {
     expect(errors).toHaveLength(20);
     expect(errors[0]).toMatchObject({ code: 'OUTCOME_UNKNOWN' });
     expect(errors[0]!.message).toMatch(/may have reached the destination .*did not send it again, since a second create could make a duplicate/);
+
+    // The next plan proposes them again, and says they may already exist.
+    const replan = (await engine.plan()).syncs[0]!;
+    expect(replan.totals.create).toBe(20);
+    const warning = replan.diagnostics.find((d) => d.code === 'UNCERTAIN_CREATES');
+    expect(warning?.message).toMatch(/^20 create\(s\) are for records an earlier run may already have created .* e\.g\. cust-000001, cust-000002, cust-000003, cust-000004, cust-000005\. Applying creates them again: check contacts for their external_id first/);
   });
 
   it('records every row as failed when retries run out, and proposes them again', async () => {

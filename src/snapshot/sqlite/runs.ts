@@ -1,4 +1,4 @@
-import { count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { EbbError } from '../../core/errors.ts';
 import type { RowErrorRecord, RunRecord } from '../store.ts';
 import type { SnapshotDb } from './connection.ts';
@@ -29,12 +29,12 @@ export function listRuns(db: SnapshotDb, options: { sync?: string; limit: number
     .all();
 }
 
-/** Most recently seen first. */
-export function listRowErrors(db: SnapshotDb, options: { sync: string; limit: number }): RowErrorRecord[] {
+/** Most recently seen first; only those of `code` when given. */
+export function listRowErrors(db: SnapshotDb, options: { sync: string; limit: number; code?: string }): RowErrorRecord[] {
   return db
     .select()
     .from(rowErrors)
-    .where(eq(rowErrors.sync, options.sync))
+    .where(options.code === undefined ? eq(rowErrors.sync, options.sync) : and(eq(rowErrors.sync, options.sync), eq(rowErrors.code, options.code)))
     .orderBy(desc(rowErrors.lastSeenAt), rowErrors.key)
     .limit(options.limit)
     .all();

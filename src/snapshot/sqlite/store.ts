@@ -148,7 +148,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
     return this.guard('read the run history', () => history.listRuns(this.db, options));
   }
 
-  async listRowErrors(options: { sync: string; limit: number }): Promise<RowErrorRecord[]> {
+  async listRowErrors(options: { sync: string; limit: number; code?: string }): Promise<RowErrorRecord[]> {
     return this.guard('read the row errors', () => history.listRowErrors(this.db, options));
   }
 
