@@ -66,6 +66,13 @@ export class LockHeldError extends EbbError {
 }
 
 /**
+ * The code of a row whose create failed after it may have reached the destination: the record may exist
+ * although Ebb never learned its id. Such rows are not re-sent automatically, and their errors outlive
+ * their keys leaving the model (a mirror sync cannot delete what it never learned the id of).
+ */
+export const OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN';
+
+/**
  * The apply's lock expired and another process took it (this one stalled longer than the lock's
  * lifetime, or its renewals could not be written). Nothing more may be sent: the other process may be
  * writing newer values, and an older one landing after them would stay in the destination unseen.

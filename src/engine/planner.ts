@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { emptyTotals, fieldsNoLongerMapped, isSnapshotOnly } from '../core/change.ts';
 import { changeList } from '../core/change-set.ts';
 import type { Diagnostic } from '../core/diagnostics.ts';
-import { LocalStorageError, describeError } from '../core/errors.ts';
+import { LocalStorageError, OUTCOME_UNKNOWN, describeError } from '../core/errors.ts';
 import { fingerprintOf } from '../core/fingerprint.ts';
 import { PLAN_FORMAT_VERSION, type Plan, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
@@ -14,7 +14,6 @@ import { shielded, type EventSink } from './events.ts';
 import { deleteGuardBlock } from './guards.ts';
 import { adoptKeyCase } from './key-case.ts';
 import { matchKeyReader, missingColumns, payloadEncoder, rowChecker } from './mapping.ts';
-import { CreateOutcomeUnknownError } from './retry.ts';
 
 /**
  * Changes per diff page. Small, because a page lives long enough to be promoted in V8: pages of 5,000
@@ -224,7 +223,7 @@ const UNCERTAIN_CREATES_READ = 10_000;
 
 /** Keys whose last create failed after it may have reached the destination (CreateOutcomeUnknownError). */
 async function keysOfUncertainCreates(store: SnapshotStore, sync: string): Promise<ReadonlySet<string>> {
-  const errors = await store.listRowErrors({ sync, limit: UNCERTAIN_CREATES_READ, code: CreateOutcomeUnknownError.CODE });
+  const errors = await store.listRowErrors({ sync, limit: UNCERTAIN_CREATES_READ, code: OUTCOME_UNKNOWN });
   return new Set(errors.map((e) => e.key));
 }
 
@@ -239,14 +238,31 @@ function uncertainCreatesWarning(sync: ResolvedSync, count: number, samples: rea
     sync: sync.name,
     file: sync.file,
     message:
-      `${count} create(s) are for records an earlier run may already have created (its create failed after it may have reached ${sync.destination.object}; \`ebb errors ${sync.name}\` lists them as ${CreateOutcomeUnknownError.CODE}), e.g. ${samples.join(', ')}. ` +
+      `${count} create(s) are for records an earlier run may already have created (its create failed after it may have reached ${sync.destination.object}; \`ebb errors ${sync.name}\` lists them as ${OUTCOME_UNKNOWN}), e.g. ${samples.join(', ')}. ` +
       `Applying creates them again: check ${sync.destination.object} for their ${sync.destination.matchOn} first, and delete any that exist, or the destination may hold them twice.`,
+  };
+}
+
+/**
+ * In mirror mode, records an earlier create may have made whose rows have left the model: Ebb never
+ * learned their ids, so it cannot delete them, and they would stay in the destination unseen.
+ */
+function orphanedCreatesWarning(sync: ResolvedSync, keys: readonly string[]): Diagnostic {
+  const { object, matchOn } = sync.destination;
+  return {
+    severity: 'warning',
+    code: 'UNCONFIRMED_ORPHANS',
+    sync: sync.name,
+    file: sync.file,
+    message:
+      `${keys.length} record(s) an earlier create may have made (${OUTCOME_UNKNOWN} in \`ebb errors ${sync.name}\`) are no longer in the model, e.g. ${keys.slice(0, 5).join(', ')}. ` +
+      `Ebb never learned their ids, so this mirror sync cannot delete them: check ${object} for their ${matchOn} and delete any that exist. They stay listed until the history is pruned.`,
   };
 }
 
 async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore, stagedRows: number, uncertainCreates: ReadonlySet<string>): Promise<void> {
   const mirror = sync.mode === 'mirror';
-  let uncertain = 0;
+  const uncertainProposed = new Set<string>();
   const uncertainSamples: string[] = [];
   const spool = new ChangeSpool();
   const totals = emptyTotals();
@@ -263,7 +279,7 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
         }
         for (const field of fieldsNoLongerMapped(change)) unmapped.add(field);
         if (change.action === 'create' && uncertainCreates.has(change.key)) {
-          uncertain += 1;
+          uncertainProposed.add(change.key);
           if (uncertainSamples.length < 5) uncertainSamples.push(change.key);
         }
         spool.add(change);
@@ -279,7 +295,10 @@ async function diffInto(plan: SyncPlan, sync: ResolvedSync, store: SnapshotStore
   plan.totals = totals;
   plan.ignored.update = ignoredUpdates;
   if (unmapped.size > 0) plan.noLongerMapped = { fields: [...unmapped].sort(), snapshotOnly };
-  if (uncertain > 0) plan.diagnostics.push(uncertainCreatesWarning(sync, uncertain, uncertainSamples));
+  if (uncertainProposed.size > 0) plan.diagnostics.push(uncertainCreatesWarning(sync, uncertainProposed.size, uncertainSamples));
+  // A key not in the snapshot and still in the model is always proposed as a create: the rest left it.
+  const orphans = mirror ? [...uncertainCreates].filter((key) => !uncertainProposed.has(key)).sort() : [];
+  if (orphans.length > 0) plan.diagnostics.push(orphanedCreatesWarning(sync, orphans));
   // Records no longer in the model, derived rather than counted: another pass over a large join is costly.
   if (!mirror) plan.ignored.delete = plan.snapshotRows - (stagedRows - plan.totals.create);
   if (mirror) {

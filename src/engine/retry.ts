@@ -1,4 +1,4 @@
-import { EbbError, RateLimitedError, TransientError, describeError } from '../core/errors.ts';
+import { EbbError, OUTCOME_UNKNOWN, RateLimitedError, TransientError, describeError } from '../core/errors.ts';
 import type { Clock } from './clock.ts';
 import type { AccountPacer } from './pacer.ts';
 
@@ -26,11 +26,9 @@ export class RetriesExhaustedError extends EbbError {
  * recorded as failed with this reason for someone to check.
  */
 export class CreateOutcomeUnknownError extends EbbError {
-  static readonly CODE = 'OUTCOME_UNKNOWN';
-
   constructor(readonly lastError: unknown) {
     super(
-      CreateOutcomeUnknownError.CODE,
+      OUTCOME_UNKNOWN,
       `the create failed after it may have reached the destination (${describeError(lastError).replace(/\.\s*$/, '')}), so the record may exist; Ebb did not send it again, since a second create could make a duplicate. Check whether the destination has it: the next plan proposes it as a create again`,
       { cause: lastError },
     );

@@ -93,6 +93,24 @@ describe('whole-call failures', () => {
     expect(warning?.message).toMatch(/^20 create\(s\) are for records an earlier run may already have created .* e\.g\. cust-000001, cust-000002, cust-000003, cust-000004, cust-000005\. Applying creates them again: check contacts for their external_id first/);
   });
 
+  it('keeps the trace of records a create may have made once their rows leave a mirror model, and says they cannot be deleted', async () => {
+    p = await createMemoryProject({ rows: 3, mode: 'mirror', connection: { timeoutMs: 300, upsert: false } });
+    p.sandbox.knobs.stallNext = 1;
+    p.sandbox.knobs.stallMs = 1000;
+    engine = await openEngine(p.project.dir);
+    expect((await engine.apply(await engine.plan(), { retry: FAST_RETRY })).syncs[0]).toMatchObject({ status: 'failed', failed: 3 });
+    expect(p.destination().size).toBe(3); // created, but never acknowledged
+
+    await p.sql(`delete from customers where customer_id in ('cust-000001', 'cust-000002')`);
+    const plan = (await engine.plan()).syncs[0]!;
+    expect(plan.totals).toEqual({ create: 1, update: 0, delete: 0 });
+    expect(plan.diagnostics.map((d) => d.code).sort()).toEqual(['UNCERTAIN_CREATES', 'UNCONFIRMED_ORPHANS']);
+    expect(plan.diagnostics.find((d) => d.code === 'UNCONFIRMED_ORPHANS')!.message).toMatch(
+      /^2 record\(s\) an earlier create may have made \(OUTCOME_UNKNOWN in `ebb errors contacts`\) are no longer in the model, e\.g\. cust-000001, cust-000002\. Ebb never learned their ids, so this mirror sync cannot delete them: check contacts for their external_id/,
+    );
+    expect((await engine.store.listRowErrors({ sync: 'contacts', limit: 10 })).map((e) => e.key).sort()).toEqual(['cust-000001', 'cust-000002', 'cust-000003']);
+  });
+
   it('records every row as failed when retries run out, and proposes them again', async () => {
     p = await createMemoryProject({ rows: 250, connection: { maxConcurrent: 1 } });
     p.sandbox.knobs.failNext = 1000;

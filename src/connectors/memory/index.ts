@@ -14,6 +14,11 @@ export interface MemoryConnectorOptions {
   timeoutMs?: number;
   /** Objects that exist; any simple name when omitted. */
   objects?: string[];
+  /**
+   * false: the objects cannot be upserted by matchOn, so new records go out as plain creates (as
+   * HubSpot deals matched on a non-unique property, or Salesforce inserts without an External ID).
+   */
+  upsert?: boolean;
 }
 
 const OPERATIONS: WriteOperation[] = ['upsert', 'create', 'update', 'delete'];
@@ -37,14 +42,15 @@ export const memoryConnector: ConnectorDefinition = {
       const value = options[name];
       if (value !== undefined && (typeof value !== 'number' || !(value > 0))) problems.push(`${name} must be a positive number`);
     }
+    if (options['upsert'] !== undefined && typeof options['upsert'] !== 'boolean') problems.push('upsert must be true or false');
     return problems;
   },
   capabilities(object, options): ObjectCapabilities {
     if (!/^[A-Za-z][\w-]*$/.test(object)) throw new Error(`memory objects are simple names like "contacts"; got "${object}"`);
-    const { objects, maxBatchSize } = memoryOptions(options);
+    const { objects, maxBatchSize, upsert } = memoryOptions(options);
     if (objects && !objects.includes(object)) throw new Error(`object "${object}" is not one of this memory destination's objects: ${objects.join(', ')}`);
     const max = maxBatchSize ?? 100;
-    return { operations: OPERATIONS, maxBatchSize: { upsert: max, create: max, update: max, delete: max } };
+    return { operations: upsert === false ? OPERATIONS.filter((op) => op !== 'upsert') : OPERATIONS, maxBatchSize: { upsert: max, create: max, update: max, delete: max } };
   },
   rateBudget(options) {
     const o = memoryOptions(options);

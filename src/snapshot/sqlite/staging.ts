@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { EbbError } from '../../core/errors.ts';
+import { EbbError, OUTCOME_UNKNOWN } from '../../core/errors.ts';
 import type { StageSummary, StagedRow, Stager } from '../store.ts';
 import { SnapshotChecks } from './snapshot-checks.ts';
 
@@ -183,12 +183,14 @@ class TableStager implements Stager {
   /**
    * A rejected row whose key has left the model (its data was fixed into another key, or it was
    * removed) will never be proposed again, so its error would otherwise be reported forever. Errors of
-   * keys still in the snapshot stay: a failed delete in mirror mode is still pending.
+   * keys still in the snapshot stay: a failed delete in mirror mode is still pending. So do those of
+   * creates whose outcome is unknown: the record may exist, and the error is the only trace of it (the
+   * retention prune removes it in time).
    */
   private forgetErrorsOfVanishedKeys(): void {
     this.client
       .prepare(
-        `DELETE FROM row_errors WHERE sync = @sync
+        `DELETE FROM row_errors WHERE sync = @sync AND code <> '${OUTCOME_UNKNOWN}'
            AND NOT EXISTS (SELECT 1 FROM ${this.table.name} AS s WHERE s.key = row_errors.key)
            AND NOT EXISTS (SELECT 1 FROM snapshot_rows AS r WHERE r.sync = row_errors.sync AND r.key = row_errors.key)`,
       )
