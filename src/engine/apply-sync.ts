@@ -1,5 +1,5 @@
 import { isSnapshotOnly, totalsOf, type Change } from '../core/change.ts';
-import { AuthError, LockLostError, QuotaExhaustedError, StalePlanError, callsMadeBy, describeError, type RowError } from '../core/errors.ts';
+import { AuthError, LockLostError, OUTCOME_UNKNOWN, QuotaExhaustedError, StalePlanError, callsMadeBy, describeError, type RowError } from '../core/errors.ts';
 import { changesToSend, type SyncPlan } from '../core/plan.ts';
 import type { ResolvedSync } from '../core/sync.ts';
 import type { ConnectorDefinition, ConnectorSession } from '../connectors/connector.ts';
@@ -128,6 +128,21 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       await recordNotSent(planned.changes, planned.changes.map((c) => failedRow(c, error)));
     };
 
+    /**
+     * A create sent twice may make two records, so before one goes out its rows are recorded as sent
+     * with no answer yet: if the process dies before the answer is recorded, the next plan knows these
+     * records may exist (UNCERTAIN_CREATES) instead of creating them again unseen. The answer replaces it.
+     */
+    const recordSending = async (planned: PlannedBatch) => {
+      const error: RowError = { code: OUTCOME_UNKNOWN, message: `sent by run ${ctx.runId}, but its answer was never recorded (the process stopped first), so the record may exist` };
+      try {
+        await commit({ delivered: [], deleted: [], failed: [], sending: planned.changes.map((c) => failedRow(c, error)) });
+      } catch (failure) {
+        if (failure instanceof StalePlanError) throw failure;
+        throw new StoppedWhileQueued(failure instanceof Error ? failure : new Error(String(failure))); // not sent: nothing could be recorded
+      }
+    };
+
     const sendOne = async (planned: PlannedBatch) => {
       events({ type: 'batch-sent', sync: sync.name, operation: planned.batch.operation, size: planned.changes.length });
       try {
@@ -145,6 +160,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
           if (stopRequested()) throw new StoppedWhileQueued(new StopRequested());
           // Every attempt, retries included: a wait for a 429 can outlast the lock.
           await lease.assertHeld();
+          if (planned.batch.operation === 'create') await recordSending(planned);
           pacedCalls = 0;
           return session.applyBatch(planned.batch, pacing);
         };

@@ -121,6 +121,12 @@ export interface CommitBatch {
   /** Keys whose records the destination acknowledged deleting. */
   deleted: string[];
   failed: FailedRow[];
+  /**
+   * Rows about to be sent whose outcome stays unknown until an answer is recorded (creates that a second
+   * sending could duplicate): recorded like failures, without counting an attempt, so a process killed
+   * before the answer leaves a trace instead of nothing.
+   */
+  sending?: FailedRow[];
 }
 
 export interface RunRecord {

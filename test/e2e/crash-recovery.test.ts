@@ -44,6 +44,26 @@ describe('a process killed with SIGKILL in the middle of apply', () => {
   });
 });
 
+describe('a process killed with SIGKILL while a create is in flight', () => {
+  it('leaves a trace: the next plan says which creates may already exist instead of proposing them unseen', async () => {
+    p = await createMemoryProject({ rows: 250, mode: 'create', connection: { maxConcurrent: 1 } });
+    // The sandbox writes each batch, then takes 5 s to answer: the kill lands between the two.
+    p.sandbox.knobs.delayMs = 5_000;
+    const first = ebb(['apply', '--auto-approve'], p.project.dir);
+    const deadline = Date.now() + 30_000;
+    while (p.destination().size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe(null);
+    expect(p.destination().size).toBe(100); // the first batch, created but never acknowledged
+
+    p.sandbox.knobs.delayMs = 0;
+    const plan = ebb(['plan'], p.project.dir);
+    expect(await plan.exited).toBe(0);
+    expect(plan.output()).toMatch(/UNCERTAIN_CREATES.*100 create\(s\) are for records an earlier run may already have created .*e\.g\. cust-000001, cust-000002/);
+    expect(plan.output()).toContain('250 to create');
+  }, 60_000);
+});
+
 describe('a plan stopped with Ctrl-C', () => {
   it('exits 130 and takes its spool file with it', async () => {
     p = await createMemoryProject({ rows: 400_000 });

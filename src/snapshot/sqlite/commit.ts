@@ -13,6 +13,7 @@ export class BatchCommitter {
   private readonly upsertRow: Database.Statement;
   private readonly deleteRow: Database.Statement;
   private readonly upsertError: Database.Statement;
+  private readonly markSending: Database.Statement;
   private readonly clearError: Database.Statement;
   private readonly clearPending: Database.Statement;
   private readonly bumpSerial: Database.Statement;
@@ -35,6 +36,12 @@ export class BatchCommitter {
       ON CONFLICT (sync, key) DO UPDATE SET
         action = excluded.action, code = excluded.code, message = excluded.message, field = excluded.field,
         attempts = row_errors.attempts + 1, run_id = excluded.run_id, last_seen_at = excluded.last_seen_at`);
+    this.markSending = client.prepare(`
+      INSERT INTO row_errors (sync, key, action, code, message, field, attempts, run_id, first_seen_at, last_seen_at)
+      VALUES (@sync, @key, @action, @code, @message, NULL, 0, @runId, @now, @now)
+      ON CONFLICT (sync, key) DO UPDATE SET
+        action = excluded.action, code = excluded.code, message = excluded.message, field = NULL,
+        run_id = excluded.run_id, last_seen_at = excluded.last_seen_at`);
     this.clearError = client.prepare('DELETE FROM row_errors WHERE sync = ? AND key = ?');
     // A delivered change is no longer pending: it stops counting towards the sync's delivery lag.
     this.clearPending = client.prepare('DELETE FROM pending_changes WHERE sync = ? AND key = ?');
@@ -63,6 +70,7 @@ export class BatchCommitter {
       const field = error.field ?? null;
       this.upsertError.run({ sync, key, action, code: error.code, message: error.message, field, runId, now });
     }
+    for (const { key, action, error } of batch.sending ?? []) this.markSending.run({ sync, key, action, code: error.code, message: error.message, runId, now });
     // After recording failures: a key acknowledged in this batch is delivered, whatever else was said.
     for (const row of batch.delivered) this.clearError.run(sync, row.key);
     for (const key of batch.deleted) this.clearError.run(sync, key);
