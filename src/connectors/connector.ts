@@ -28,6 +28,11 @@ export interface ObjectCapabilities {
    * path for any batch larger than `maxBatchSize[operation]`.
    */
   bulk?: { threshold: number; maxBatchSize: number };
+  /**
+   * A create sent twice still makes one record (the webhook's idempotency keys): the engine may then
+   * re-send a create whose call failed ambiguously. Otherwise it never does (the record may exist).
+   */
+  idempotentCreates?: boolean;
 }
 
 /** How fast the engine may call one destination account. */

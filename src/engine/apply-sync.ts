@@ -128,6 +128,9 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       await recordNotSent(planned.changes, planned.changes.map((c) => failedRow(c, error)));
     };
 
+    /** Whether sending the batch again after an ambiguous failure cannot make a second record. */
+    const resendable = (planned: PlannedBatch) => planned.batch.operation !== 'create' || caps.idempotentCreates === true;
+
     /**
      * A create sent twice may make two records, so before one goes out its rows are recorded as sent
      * with no answer yet: if the process dies before the answer is recorded, the next plan knows these
@@ -160,7 +163,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
           if (stopRequested()) throw new StoppedWhileQueued(new StopRequested());
           // Every attempt, retries included: a wait for a 429 can outlast the lock.
           await lease.assertHeld();
-          if (planned.batch.operation === 'create') await recordSending(planned);
+          if (!resendable(planned)) await recordSending(planned);
           pacedCalls = 0;
           return session.applyBatch(planned.batch, pacing);
         };
@@ -170,7 +173,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
             result.apiCalls += 1;
             events({ type: 'retry-scheduled', sync: sync.name, reason, attempt, delayMs, message: masker.text(planned.changes, error.message) });
           },
-        }, { idempotent: planned.batch.operation !== 'create' });
+        }, { idempotent: resendable(planned) });
         ctx.pacer.observe(response.rateLimit);
         ctx.pacer.charge(response.calls - 1 - pacedCalls);
         if (response.rateLimitedMs !== undefined) {

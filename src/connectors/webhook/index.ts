@@ -21,7 +21,8 @@ export const webhookConnector: ConnectorDefinition = {
     const parsed = parseWebhookOptions(options);
     assertWebhookObject(object, parsed.objects);
     const size = parsed.batchSize;
-    return { operations: ['upsert', 'create', 'update', 'delete'], maxBatchSize: { upsert: size, create: size, update: size, delete: size } };
+    // Every change carries an idempotency key the receiver dedupes on, so a re-sent create is safe.
+    return { operations: ['upsert', 'create', 'update', 'delete'], maxBatchSize: { upsert: size, create: size, update: size, delete: size }, idempotentCreates: true };
   },
 
   rateBudget(options): RateBudget {

@@ -1,4 +1,4 @@
-import { AuthError, RateLimitedError, TransientError, describeError } from '../../core/errors.ts';
+import { AuthError, RateLimitedError, TerminalError, TransientError, describeError } from '../../core/errors.ts';
 import type { Batch, BatchItem, BatchResult, ConnectorSession, ItemResult, RateLimitObservation } from '../connector.ts';
 import { parseRetryAfter } from '../http/retry-after.ts';
 import { batchIdempotencyKey, changeIdempotencyKey } from './idempotency.ts';
@@ -61,7 +61,9 @@ export class WebhookSession implements ConnectorSession {
     let text: string;
     try {
       const signal = AbortSignal.timeout(this.options.timeoutMs);
-      response = await fetch(this.options.url, { method: 'POST', headers, body, signal });
+      // Not followed: a 301/302/303 would re-send the POST as a GET without its body, whose 2xx would
+      // count every change as delivered; and the signature would go along to wherever it points.
+      response = await fetch(this.options.url, { method: 'POST', headers, body, signal, redirect: 'manual' });
       text = await response.text();
     } catch (error) {
       throw this.networkFailure(error);
@@ -69,6 +71,13 @@ export class WebhookSession implements ConnectorSession {
     const rateLimit = rateLimitObservation(response.headers);
     const status = response.status;
     if (status >= 200 && status < 300) return { results: successResults(items, text), rateLimit };
+    if (status >= 300 && status < 400) {
+      const location = response.headers.get('location');
+      throw new TerminalError(
+        `Webhook ${this.options.url} answered ${status}, a redirect${location ? ` to ${new URL(location, this.options.url).href}` : ' (without a Location)'}: nothing was delivered. Set the connection's \`url\` to the endpoint's final URL and re-run: the next plan proposes these changes again.`,
+        { code: `HTTP_${status}` },
+      );
+    }
     const message = `Webhook ${this.options.url} answered ${status}: ${receiverMessage(text, status)}`;
     if (status === 429) throw new RateLimitedError(parseRetryAfter(response.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS, message);
     if (status === 408 || status >= 500) throw new TransientError(message, { code: `HTTP_${status}` });

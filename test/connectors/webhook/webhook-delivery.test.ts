@@ -1,7 +1,8 @@
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Batch, BatchItem } from '../../../src/connectors/connector.ts';
 import { webhookConnector } from '../../../src/connectors/webhook/index.ts';
-import { AuthError, RateLimitedError, TransientError } from '../../../src/core/errors.ts';
+import { AuthError, RateLimitedError, TerminalError, TransientError } from '../../../src/core/errors.ts';
 import type { Row } from '../../../src/core/values.ts';
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../../src/sandbox/webhook/index.ts';
 import { systemClock } from '../../../src/engine/clock.ts';
@@ -113,6 +114,26 @@ describe('webhook connector: delivery through a real receiver', () => {
     expect((error as Error).message).toContain('mismatch Ebb-Signature');
     expect(receiver.stats().badSignatures).toBe(1);
     expect(receiver.records('accounts').size).toBe(0);
+  });
+
+  it('a redirect is not followed (it would turn the POST into a bodiless GET whose 2xx counts as delivered): it stops with the URL to configure', async () => {
+    const seen: string[] = [];
+    const moved = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      if (req.url === '/old') res.writeHead(301, { location: '/new' }).end();
+      else res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => moved.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(moved.address() as { port: number }).port}`;
+    try {
+      const session = await webhookConnector.open({ url: `${url}/old`, secret: SECRET }, { rootDir: process.cwd(), sleep: systemClock.sleep });
+      const error = await session.applyBatch(batch([change('a')])).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TerminalError);
+      expect((error as Error).message).toBe(`Webhook ${url}/old answered 301, a redirect to ${url}/new: nothing was delivered. Set the connection's \`url\` to the endpoint's final URL and re-run: the next plan proposes these changes again.`);
+      expect(seen).toEqual(['POST /old']);
+    } finally {
+      await new Promise((resolve) => moved.close(resolve));
+    }
   });
 
   it('an unreachable receiver is a TransientError', async () => {
