@@ -71,17 +71,37 @@ export class ZendeskSession implements ConnectorSession {
   /** Deletes by the stored remote id; rows the snapshot has no id for go by external_id. Nothing else is deleted. */
   private async destroy(api: ZendeskApi, object: ZendeskObjectName, items: BatchItem[]): Promise<ItemResult[]> {
     const results: ItemResult[] = new Array(items.length);
-    const groups = { ids: [] as number[], external_ids: [] as number[] };
-    items.forEach((item, i) => (item.remoteId ? groups.ids : groups.external_ids).push(i));
+    const groups = { ids: [] as { row: number; target: string }[], external_ids: [] as { row: number; target: string }[] };
+    for (const [row, item] of items.entries()) {
+      const externalId = String(item.fields.external_id ?? item.key);
+      if (item.remoteId) {
+        groups.ids.push({ row, target: item.remoteId });
+      } else if (externalId.includes(',')) {
+        // destroy_many takes a comma-separated list with no escape: "acme,42" would delete "acme" and "42".
+        const id = await this.idByExternalId(api, object, externalId);
+        if (id === null) results[row] = { status: 'ok', remoteId: null }; // already gone: deleting is idempotent
+        else groups.ids.push({ row, target: id });
+      } else {
+        groups.external_ids.push({ row, target: externalId });
+      }
+    }
     for (const by of ['ids', 'external_ids'] as const) {
-      const rows = groups[by];
+      const rows = groups[by].map((g) => g.row);
       if (rows.length === 0) continue;
-      const targets = rows.map((i) => (by === 'ids' ? items[i]!.remoteId! : String(items[i]!.fields.external_id ?? items[i]!.key)));
+      const targets = groups[by].map((g) => g.target);
       const reply = await this.runJob(api, 'DELETE', [object, 'destroy_many', { [by]: targets.join(',') }]);
       const mapped = 'rejected' in reply ? wholeCallRejection(reply.rejected, rows.length) : deleteResults(targets, by, reply.job.results);
       rows.forEach((row, k) => (results[row] = mapped[k]!));
     }
     return results;
+  }
+
+  /** The Zendesk id of the record holding `externalId` (`{object}/search?external_id=`), or null when there is none. */
+  private async idByExternalId(api: ZendeskApi, object: ZendeskObjectName, externalId: string): Promise<string | null> {
+    const reply = await api.send('GET', [object, 'search', { external_id: externalId }]);
+    const list = (reply.body as Record<string, unknown> | null)?.[object];
+    const id = Array.isArray(list) ? (list[0] as { id?: unknown } | undefined)?.id : undefined;
+    return typeof id === 'number' || typeof id === 'string' ? String(id) : null;
   }
 
   /** Starts a bulk job within the outstanding-jobs cap and waits for it; a 422 comes back as `rejected`. */

@@ -31,6 +31,17 @@ describe('zendesk connector: deletes, job cap, budget and options', () => {
     expect(fx.sandbox.stats().batchSizes['DELETE users/destroy_many']).toEqual([3, 1]);
   });
 
+  it('deletes a record whose external_id holds a comma by its id, looked up first: destroy_many would read it as two other records', async () => {
+    fx = await zendeskFixture();
+    const created = await fx.session.applyBatch(upsert('users', ['acme', '42', 'acme,42'].map((key) => user(key, { email: `${key.replace(/\W/g, '')}@example.com` }))));
+    const { results } = await fx.session.applyBatch(remove('users', [item('acme,42', { external_id: 'acme,42' }, null), item('gone,1', { external_id: 'gone,1' }, null)]));
+    expect(results).toEqual([
+      { status: 'ok', remoteId: remoteIds(created.results)[2] },
+      { status: 'ok', remoteId: null }, // nothing holds it: already gone
+    ]);
+    expect(fx.sandbox.records('users').map((record) => record.external_id).sort()).toEqual(['42', 'acme']);
+  });
+
   it('never has more than maxOutstandingJobs jobs queued: the next batch is refused before it creates one', async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
