@@ -13,6 +13,11 @@ export interface BatchProgress {
   /** Headers of the last response, for the rate-limit observation. */
   lastHeaders?: Record<string, string>;
   outcomes: Map<number, ItemResult>;
+  /**
+   * Rows of the call under way; left set when that call throws, so the session knows which rows a
+   * failed call carried (a create that timed out may have landed for them, not for rows never sent).
+   */
+  inFlight?: readonly number[];
   /** From the engine: every call after the batch's first waits for its own slot under the rate limit. */
   pacing?: CallPacing;
 }
@@ -34,6 +39,7 @@ export async function sendIsolatingRejections<T>(
   if (inputs.length === 0) return;
   if (progress.calls > 0) await progress.pacing?.beforeExtraCall();
   progress.calls++;
+  progress.inFlight = inputs.map((input) => input.index);
   let response: CallResponse<T>;
   try {
     response = await call(inputs);
@@ -41,6 +47,7 @@ export async function sendIsolatingRejections<T>(
     const exception = asApiException(error);
     if (exception !== null) progress.lastHeaders = exception.headers;
     if (exception === null || !isRowLevelRejection(exception)) throw classifyHubspotFailure(error);
+    progress.inFlight = undefined; // a 400/409 rejected the call before anything was written
     const body = errorBodyOf(exception);
     const [only] = inputs;
     if (inputs.length === 1 && only !== undefined) {
@@ -62,6 +69,7 @@ export async function sendIsolatingRejections<T>(
     await sendIsolatingRejections(inputs.slice(middle), call, interpret, progress);
     return;
   }
+  progress.inFlight = undefined;
   progress.lastHeaders = response.headers;
   for (const [index, outcome] of interpret(inputs, response.data)) progress.outcomes.set(index, outcome);
 }

@@ -5,16 +5,26 @@ import type { JobResultEntry } from './job.ts';
 
 const lower = (value: unknown): string | null => (typeof value === 'string' || typeof value === 'number' ? String(value).toLowerCase() : null);
 
+/** Whether an entry's value names the row's (case-insensitively); null when either side has none. */
+function sameValue(fromEntry: unknown, fromRow: unknown): boolean | null {
+  const entryValue = lower(fromEntry);
+  const rowValue = lower(fromRow);
+  return entryValue === null || rowValue === null ? null : entryValue === rowValue;
+}
+
 export const NO_RESULT: RowError = {
   code: 'ZENDESK_NO_RESULT',
   message: "Zendesk's job completed without a result for this row; it stays pending and is sent again next run.",
 };
 
 /**
- * Pairs each job result with the request row it belongs to: by `index` when Zendesk gives one (it
- * does for failures), else by the row's identity (external_id or email for upserts, id for deletes),
- * else by position (results follow request order). Position is trusted only when the list has one
- * entry per row: in a shorter or longer one, every entry after a gap would land on the wrong row.
+ * Pairs each job result with the request row it belongs to: by `index` when Zendesk gives one (bulk
+ * creates do), else by the row's identity (external_id or email for upserts, id for deletes), else by
+ * position: results follow request order (Zendesk developer advocacy, community post 4408861015066).
+ * Position is trusted only when the list has one entry per row: in a shorter or longer one, every
+ * entry after a gap would land on the wrong row. An entry whose identity matches no row still goes
+ * by position: Zendesk echoes the record's own email, which need not be the one the row sent (a user
+ * keeps its primary email when the row adds another), so a mismatch does not mean another row.
  */
 export function assignEntries(entries: JobResultEntry[], rowCount: number, identifies: (entry: JobResultEntry, row: number) => boolean | null): (JobResultEntry | undefined)[] {
   const assigned: (JobResultEntry | undefined)[] = new Array(rowCount).fill(undefined);
@@ -27,13 +37,14 @@ export function assignEntries(entries: JobResultEntry[], rowCount: number, ident
   });
   for (const [entry, position] of rest) {
     let target = -1;
-    let identifiable = false;
+    let matchesSomeRow = false;
     for (let row = 0; row < rowCount && target < 0; row += 1) {
-      const match = identifies(entry, row);
-      if (match !== null) identifiable = true;
-      if (match === true && !assigned[row]) target = row;
+      if (identifies(entry, row) !== true) continue;
+      matchesSomeRow = true;
+      if (!assigned[row]) target = row;
     }
-    if (target < 0 && !identifiable && positional && !assigned[position]) target = position;
+    // An entry naming a row already taken is a duplicate, not this position's result.
+    if (target < 0 && !matchesSomeRow && positional && !assigned[position]) target = position;
     if (target >= 0) assigned[target] = entry;
   }
   return assigned;
@@ -63,11 +74,13 @@ export function rowError(entry: JobResultEntry, field?: string): RowError {
 
 /** Results of a create_or_update_many job, one per row sent. */
 export function upsertResults(records: Record<string, JsonValue>[], entries: JobResultEntry[], customAttribute: string): ItemResult[] {
+  // Zendesk's user results carry id, status and the user's email, not its external_id (community post
+  // 4408861015066); external_id is compared only when an entry has it. An attribute the row does not
+  // send (a sync that maps no email) cannot tell rows apart: unknown, so position decides.
   const assigned = assignEntries(entries, records.length, (entry, row) => {
     const record = records[row]!;
-    if (entry.external_id !== undefined && entry.external_id !== null) return lower(entry.external_id) === lower(record.external_id);
-    if (entry.email !== undefined && entry.email !== null) return lower(entry.email) === lower(record.email);
-    return null;
+    const externalId = sameValue(entry.external_id, record.external_id);
+    return externalId !== null ? externalId : sameValue(entry.email, record.email);
   });
   return assigned.map((entry, row): ItemResult => {
     if (!entry) return { status: 'failed', error: NO_RESULT };

@@ -14,11 +14,16 @@ export type JobResult = Record<string, JsonValue>;
 export type WriteMode = 'create-or-update' | 'create' | 'update';
 
 /**
- * Applies one row of a bulk job. Results follow Zendesk's shapes: successes carry id, status and the
- * row's external_id/email; failures carry index, error and details.
+ * Applies one row of a bulk job. Results of users/create_or_update_many follow the shape Zendesk
+ * returns (community post 4408861015066, "Create or Update Many Users response specifications"):
+ * successes carry id, status and the user's email, no external_id; failures carry error, details and
+ * the row's position as `id`, no `index`. So a client must pair them by email or by position (results
+ * keep request order). The organization jobs keep the sandbox's older shape (successes with
+ * external_id, failures with index).
  */
 export function writeRow(object: ZendeskObject, input: Record<string, JsonValue>, index: number, store: ZendeskStore, knobs: ZendeskKnobs, mode: WriteMode = 'create-or-update'): JobResult {
-  const failed = (error: string, details: string): JobResult => ({ index, error, details, status: 'Failed' });
+  const usersUpsert = object === 'users' && mode === 'create-or-update';
+  const failed = (error: string, details: string): JobResult => (usersUpsert ? { id: index, error, details, status: 'Failed' } : { index, error, details, status: 'Failed' });
   const { id: requestedId, ...fields } = input;
   const externalId = fields.external_id;
   if (externalId !== undefined && externalId !== null && knobs.failExternalIds.includes(String(externalId))) {
@@ -36,7 +41,7 @@ export function writeRow(object: ZendeskObject, input: Record<string, JsonValue>
   const record = existing ?? store.create(object, fields);
   if (existing) store.update(object, existing, fields);
   const result: JobResult = { id: record.id, status: existing ? 'Updated' : 'Created' };
-  if (record.external_id !== undefined && record.external_id !== null) result.external_id = record.external_id;
+  if (!usersUpsert && record.external_id !== undefined && record.external_id !== null) result.external_id = record.external_id;
   if (object === 'users' && typeof record.email === 'string') result.email = record.email;
   return result;
 }
