@@ -12,7 +12,7 @@ export interface SyncStatus {
   sync: string;
   lastRun: { at: string; status: string; delivered: number; failed: number } | null;
   /**
-   * The last scheduled cycle (`ebb schedule`, `ebb run`) when it finished after the last recorded run: a
+   * The last scheduled cycle (`ebb schedule`, `ebb run`) when it started after the last recorded run: a
    * cycle with nothing to send records no run, and the sync may have recovered since a failed one.
    */
   lastCycle: { at: string; outcome: string; message: string | null } | null;
@@ -62,7 +62,8 @@ export async function statusCommand(io: CliIo, project: Project, flags: StatusFl
     statuses.push({
       sync: sync.name,
       lastRun: run ? { at: runAt!, status: run.status, delivered: run.delivered, failed: run.failed } : null,
-      lastCycle: cycleAt !== null && health?.lastOutcome && (runAt === null || cycleAt > runAt) ? { at: cycleAt, outcome: health.lastOutcome, message: health.lastMessage } : null,
+      // A later cycle: one that started after the last run ended (a cycle's own run ends inside it).
+      lastCycle: cycleAt !== null && health?.lastOutcome && (runAt === null || (health.lastStartedAt ?? '') > runAt) ? { at: cycleAt, outcome: health.lastOutcome, message: health.lastMessage } : null,
       records: await project.store.countRows(sync.name),
       failedRows: await project.store.countRowErrors(sync.name),
       pending: pending.get(sync.name) ?? null,
