@@ -1,7 +1,8 @@
 import type { ResolvedSync } from '../core/sync.ts';
 import { formatDuration, SyncSchedule } from '../scheduler/schedule.ts';
-import type { CycleReport } from '../scheduler/cycle-report.ts';
+import { onlyFailingRowsRejectedAgain, type CycleReport } from '../scheduler/cycle-report.ts';
 import type { AlertSeverity, PendingSummary, SyncHealth } from '../snapshot/store.ts';
+import { currentRunOnly, type RejectionWindow } from './rejection-window.ts';
 
 /**
  * Alert rules. Each returns a finding (ok / warning / critical) when it can judge, and nothing when it
@@ -19,8 +20,11 @@ export interface Finding {
 
 const ok = (sync: string, rule: AlertRule, message: string): Finding => ({ sync, rule, severity: 'ok', message });
 
-/** Rules judged from what a cycle just did. */
-export function cycleFindings(sync: ResolvedSync, report: CycleReport): Finding[] {
+/**
+ * Rules judged from what a cycle just did. `rejections` is what the failure-rate rule judges: the current
+ * run and the runs before it (rejectionWindow, gathered by the caller from the run history).
+ */
+export function cycleFindings(sync: ResolvedSync, report: CycleReport, rejections: RejectionWindow = currentRunOnly(report)): Finding[] {
   const name = sync.name;
   if (report.outcome === 'busy' || report.outcome === 'interrupted') return [];
   if (report.outcome === 'plan-failed') {
@@ -32,14 +36,18 @@ export function cycleFindings(sync: ResolvedSync, report: CycleReport): Finding[
     return findings;
   }
   findings.push(ok(name, 'guard-blocked', 'no guard blocks the plan'));
-  findings.push(applyFinding(name, report));
-  const rate = failureRateFinding(sync, report);
+  const applied = applyFinding(name, report);
+  if (applied) findings.push(applied);
+  const rate = failureRateFinding(sync, report, rejections);
   if (rate) findings.push(rate);
   return findings;
 }
 
-function applyFinding(sync: string, report: CycleReport): Finding {
+function applyFinding(sync: string, report: CycleReport): Finding | null {
   const apply = report.apply;
+  // Rows already failing, rejected again: the failure-rate rule's. Judged here, the alert would flip
+  // with the size of each run; its state is left as it was.
+  if (onlyFailingRowsRejectedAgain(report)) return null;
   if (report.outcome === 'failed') {
     const what = apply ? `apply failed: ${apply.delivered} of ${apply.planned} change(s) delivered.` : 'the run failed.';
     return { sync, rule: 'apply-failed', severity: 'critical', message: `${what} ${apply?.message ?? report.message ?? ''}`.trim() };
@@ -54,19 +62,22 @@ function applyFinding(sync: string, report: CycleReport): Finding {
 }
 
 /**
- * Rows the destination rejects. With `sla.maxFailureRate`, a rate above it is critical; without one,
- * any rejected row is still a warning: rows that start failing must reach someone either way.
+ * Rows the destination rejects, over the window of recent runs (see rejectionWindow), so that the rate of
+ * a stuck row does not swing with the size of each run. With `sla.maxFailureRate`, a rate above it is
+ * critical; without one, any rejected row in the window is still a warning: rows that start failing must
+ * reach someone either way. No judgement unless the current run had rows answered (or none to send).
  */
-function failureRateFinding(sync: ResolvedSync, report: CycleReport): Finding | null {
+function failureRateFinding(sync: ResolvedSync, report: CycleReport, window: RejectionWindow): Finding | null {
   const max = sync.sla?.maxFailureRate;
   if (report.attempted === 0) return report.plan?.changes === 0 ? ok(sync.name, 'failure-rate', 'no rows to send') : null;
-  const rate = report.rejected / report.attempted;
+  const rate = window.rejected / window.attempted;
+  const over = `${window.rejected} of ${window.attempted} row(s) rejected ${window.runs === 1 ? 'in the last run' : `over the last ${window.runs} runs`}`;
   if (max === undefined) {
-    const text = `${report.rejected} of ${report.attempted} row(s) rejected (${percent(rate)})`;
-    if (report.rejected === 0) return ok(sync.name, 'failure-rate', text);
+    const text = `${over} (${percent(rate)})`;
+    if (window.rejected === 0) return ok(sync.name, 'failure-rate', text);
     return { sync: sync.name, rule: 'failure-rate', severity: 'warning', message: `${text}. See why with \`ebb errors ${sync.name}\` (set sla.maxFailureRate to make a rate above it critical)` };
   }
-  const text = `${report.rejected} of ${report.attempted} row(s) rejected (${percent(rate)}; SLA ${percent(max)})`;
+  const text = `${over} (${percent(rate)}; SLA ${percent(max)})`;
   if (rate > max) return { sync: sync.name, rule: 'failure-rate', severity: 'critical', message: `${text}. See why with \`ebb errors ${sync.name}\`` };
   return ok(sync.name, 'failure-rate', text);
 }
@@ -151,8 +162,9 @@ function notRunningFinding(sync: ResolvedSync, input: StateInput): Finding | nul
   return ok(sync.name, 'not-running', `running on schedule (${schedule.describe()})`);
 }
 
+/** One decimal below 10% (9.5%), none above or when it is 0 (5%, not 5.0%). */
 function percent(ratio: number): string {
-  return `${(ratio * 100).toFixed(ratio < 0.1 && ratio > 0 ? 1 : 0)}%`;
+  return `${Number((ratio * 100).toFixed(ratio < 0.1 && ratio > 0 ? 1 : 0))}%`;
 }
 
 /**

@@ -110,6 +110,12 @@ async function applySyncPlan(
     const pacer = deps.pacers.forAccount(connection.definition.accountKey(connection.options), connection.definition.rateBudget(connection.options));
     await deps.store.startRun({ id: runId, sync: current.name, kind: 'apply', startedAt, planned: changesToSend(syncPlan) });
     deps.events({ type: 'apply-started', sync: current.name, runId, changes: changesToSend(syncPlan) });
+    // The destination's rejections, kept apart from rows not sent (both are `failed`) for the failure-rate SLA.
+    let rejected = 0;
+    const events: EventSink = (event) => {
+      if (event.type === 'batch-committed') rejected += event.failed;
+      deps.events(event);
+    };
     try {
       result = await pushSyncPlan(syncPlan, {
         sync: current,
@@ -119,7 +125,7 @@ async function applySyncPlan(
         rootDir: deps.rootDir,
         pacer,
         clock: deps.clock,
-        events: deps.events,
+        events,
         retry: deps.retry ?? DEFAULT_RETRY_POLICY,
         runId,
         holder,
@@ -130,7 +136,7 @@ async function applySyncPlan(
       result = { sync: current.name, runId, status: 'failed', planned: changesToSend(syncPlan), delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: describeError(error) };
     }
     try {
-      await deps.store.finishRun({ id: runId, finishedAt: new Date(deps.clock.now()).toISOString(), status: result.status === 'skipped' ? 'succeeded' : result.status, planned: result.planned, delivered: result.delivered, failed: result.failed, apiCalls: result.apiCalls, rateLimited: result.rateLimited, message: result.message });
+      await deps.store.finishRun({ id: runId, finishedAt: new Date(deps.clock.now()).toISOString(), status: result.status === 'skipped' ? 'succeeded' : result.status, planned: result.planned, delivered: result.delivered, failed: result.failed, rejected, apiCalls: result.apiCalls, rateLimited: result.rateLimited, message: result.message });
     } catch (error) {
       // What was delivered stands (its commits went through); the history lacks this run, so say so.
       result = withProblem(result, `the run's result could not be recorded in the history (${describeError(error)})`);

@@ -25,6 +25,11 @@ export interface CycleReport {
   /** Rows the destination answered about, and how many of those it rejected (the failure-rate SLA). */
   attempted: number;
   rejected: number;
+  /**
+   * Rows with a recorded error (rejected, or not sent, by an earlier run) when the apply began: a run that
+   * sent only such rows and had every one rejected again shows nothing new about the destination.
+   */
+  alreadyFailing: number;
   /** Pending changes after the cycle: the backlog and the delivery lag. */
   pending: PendingSummary;
   /** Destination account written to (metric label; never holds secrets). */
@@ -44,6 +49,16 @@ export function warningLine(sync: string, warning: PlanWarning): string {
 /** Without the sync's name, for places that already show it (the run history). */
 export function warningText(warning: PlanWarning): string {
   return `warning [${warning.code}] ${warning.message}`;
+}
+
+/**
+ * A run that delivered nothing only because all it sent were rows already failing, rejected again (a
+ * stuck row re-sent alone): nothing new about the destination. More rows rejected than were failing,
+ * and the run shows rows refused that went in before.
+ */
+export function onlyFailingRowsRejectedAgain(report: Pick<CycleReport, 'apply' | 'rejected' | 'alreadyFailing'>): boolean {
+  const apply = report.apply;
+  return apply !== null && apply.delivered === 0 && report.rejected > 0 && apply.failed === report.rejected && report.rejected <= report.alreadyFailing;
 }
 
 /** Cycles that count as the sync running: data got through, or there was nothing to send. */

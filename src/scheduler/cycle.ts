@@ -12,7 +12,7 @@ import { planSyncs } from '../engine/planner.ts';
 import type { RetryPolicy } from '../engine/retry.ts';
 import type { SourceSession } from '../sources/source.ts';
 import type { SnapshotStore } from '../snapshot/store.ts';
-import { cycleSucceeded, warningText, type CycleReport, type PlanWarning } from './cycle-report.ts';
+import { cycleSucceeded, onlyFailingRowsRejectedAgain, warningText, type CycleReport, type PlanWarning } from './cycle-report.ts';
 
 export interface CycleDependencies {
   store: SnapshotStore;
@@ -46,7 +46,7 @@ export async function runSyncCycle(sync: ResolvedSync, deps: CycleDependencies, 
   const { store, clock } = deps;
   const iso = (ms: number) => new Date(ms).toISOString();
   const startedAt = clock.now();
-  const report: CycleReport = { sync: sync.name, outcome: 'failed', message: null, startedAt, finishedAt: startedAt, plan: null, warnings: [], apply: null, attempted: 0, rejected: 0, pending: { count: 0, oldestFirstSeenAt: null }, account: null };
+  const report: CycleReport = { sync: sync.name, outcome: 'failed', message: null, startedAt, finishedAt: startedAt, plan: null, warnings: [], apply: null, attempted: 0, rejected: 0, alreadyFailing: 0, pending: { count: 0, oldestFirstSeenAt: null }, account: null };
   const holder = lockHolderId(`cycle-${randomUUID()}`);
   const ttlMs = deps.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
 
@@ -123,11 +123,16 @@ async function actOnPlan(plan: Plan, sync: ResolvedSync, deps: CycleDependencies
   }
   const connection = deps.connection(sync.destination.connection);
   report.account = connection.definition.accountKey(connection.options);
+  report.alreadyFailing = await deps.store.countRowErrors(sync.name);
   const result = await applyCounting(plan, sync, deps, options, report, holder, events);
   report.apply = result;
   report.message = result.message;
   if (result.unsent && result.unsent > 0) report.outcome = 'interrupted';
   else if (result.status === 'succeeded' || result.status === 'skipped') report.outcome = 'succeeded';
+  // Only rows that were already failing, rejected again (a stuck row re-sent alone): the sync runs, and
+  // those rows are the failure-rate rule's; counted as a failed cycle, a quiet sync with one stuck row
+  // would page as not running.
+  else if (onlyFailingRowsRejectedAgain(report)) report.outcome = 'partial';
   else report.outcome = result.status;
 }
 
@@ -185,5 +190,5 @@ async function recordPlanRun(deps: CycleDependencies, sync: string, report: Cycl
   const changes = report.plan?.changes ?? 0;
   const message = [report.message, ...report.warnings.map(warningText)].filter((part) => part !== null).join('; ') || null;
   await deps.store.startRun({ id, sync, kind: 'plan', startedAt: new Date(report.startedAt).toISOString(), planned: changes });
-  await deps.store.finishRun({ id, finishedAt: new Date(deps.clock.now()).toISOString(), status, planned: changes, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message });
+  await deps.store.finishRun({ id, finishedAt: new Date(deps.clock.now()).toISOString(), status, planned: changes, delivered: 0, failed: 0, rejected: 0, apiCalls: 0, rateLimited: 0, message });
 }

@@ -4,6 +4,7 @@ import { AlertManager } from '../alerts/alert-manager.ts';
 import { buildAlertChannels } from '../alerts/channels/build.ts';
 import type { DeliveryRetryPolicy } from '../alerts/channels/http-post.ts';
 import type { AlertChannel } from '../alerts/notification.ts';
+import { FAILURE_RATE_WINDOW_RUNS, rejectionWindow } from '../alerts/rejection-window.ts';
 import { cycleFindings } from '../alerts/rules.ts';
 import { DEFAULT_OPERATIONS } from '../config/resolve-operations.ts';
 import { resolveSecrets } from '../config/secrets.ts';
@@ -92,7 +93,9 @@ export function createSyncRuntime(project: SchedulerProject, options: RuntimeOpt
       options.metrics?.stateEvaluated(sync, { pending: report.pending, health, now });
       // A schedule without a next slot is reported by the scheduler's timer; it must not cost this run its alerts.
       const { findings } = judgeState(sync, { pending: report.pending, health, now, neverRunSince: now });
-      return alerts.observe([...cycleFindings(sync, report), ...findings]);
+      // Plan runs (warnings, blocked plans) are listed too: enough rows to find the window's apply runs among them.
+      const history = report.attempted > 0 ? await store.listRuns({ sync: sync.name, limit: 4 * FAILURE_RATE_WINDOW_RUNS }) : [];
+      return alerts.observe([...cycleFindings(sync, report, rejectionWindow(report, history)), ...findings]);
     },
   };
   return runtime;

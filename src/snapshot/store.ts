@@ -138,7 +138,13 @@ export interface RunRecord {
   status: 'running' | 'succeeded' | 'partial' | 'failed';
   planned: number;
   delivered: number;
+  /** Rows not delivered: rejected by the destination, or not sent because the run stopped early. */
   failed: number;
+  /**
+   * Of `failed`, the rows the destination answered and rejected (the failure-rate SLA judges these);
+   * null on runs recorded before Ebb kept them apart.
+   */
+  rejected: number | null;
   apiCalls: number;
   rateLimited: number;
   message: string | null;

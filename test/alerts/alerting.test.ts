@@ -137,7 +137,7 @@ describe('alerts on the webhook channel', () => {
     const h = await open(clock);
     await runAt(h, clock, T0);
     expect(summary()).toEqual(['firing failure-rate warning']);
-    expect(receiver!.accepted()[0]!.json['message']).toBe('1 of 4 row(s) rejected (25%). See why with `ebb errors contacts` (set sla.maxFailureRate to make a rate above it critical)');
+    expect(receiver!.accepted()[0]!.json['message']).toBe('1 of 4 row(s) rejected in the last run (25%). See why with `ebb errors contacts` (set sla.maxFailureRate to make a rate above it critical)');
 
     // Every row refused: the run delivered nothing, which is a failed run, not a partial success.
     for (let i = 1; i <= 4; i += 1) p!.sandbox.knobs.rejectKeys[`cust-00000${i}`] = 'email is not valid';
@@ -149,6 +149,49 @@ describe('alerts on the webhook channel', () => {
     p!.sandbox.knobs.rejectKeys = {};
     await runAt(h, clock, T0 + 20 * MINUTE);
     expect(summary()).toEqual(['firing failure-rate warning', 'firing apply-failed critical', 'resolved apply-failed ok', 'resolved failure-rate ok']);
+  });
+
+  it('a quiet sync with one row always rejected is still running: its runs re-send that row alone, and only failure-rate says so', async () => {
+    await project({ rows: 5, contacts: "schedule: { every: '10m' }," });
+    p!.sandbox.knobs.rejectKeys['cust-000003'] = 'email is not valid';
+    const clock = new ManualClock(T0);
+    const h = await open(clock);
+    for (let run = 0; run <= 5; run += 1) await runAt(h, clock, T0 + run * 10 * MINUTE);
+    // Five runs in a row delivered nothing (0 of 1): not a sync that stopped running, nor a destination refusing everything.
+    expect(summary()).toEqual(['firing failure-rate warning']);
+    expect(await h.project.store.readHealth('contacts')).toMatchObject({ lastOutcome: 'partial', consecutiveFailures: 0 });
+  });
+
+  it('one row always rejected fires one failure-rate alert, however each run is sized, until it is delivered', async () => {
+    await project({ rows: 20, contacts: "schedule: { every: '10m' }, sla: { maxFailureRate: 0.05 }," });
+    p!.sandbox.knobs.rejectKeys['cust-000007'] = 'email is not valid';
+    const clock = new ManualClock(T0);
+    const h = await open(clock);
+    // 19 of 20 delivered: 5%, within the SLA.
+    await runAt(h, clock, T0);
+    expect(summary()).toEqual([]);
+    // Runs that re-send only the stuck row (1 of 1 rejected) alternate with runs that change every row
+    // (1 of 20): judged one run at a time, that is 100%, 5%, 100%, ... and a page each time.
+    for (let run = 1; run <= 6; run += 1) {
+      if (run % 2 === 0) await p!.sql(`update customers set first_name = 'Run${run}'`);
+      await runAt(h, clock, T0 + run * 10 * MINUTE);
+      expect(summary()).toEqual(['firing failure-rate critical']);
+    }
+    expect(p!.destination().get('cust-000011')).toMatchObject({ firstname: 'Run6' });
+    expect(receiver!.accepted()[0]!.json['message']).toBe('2 of 21 row(s) rejected over the last 2 runs (9.5%; SLA 5%). See why with `ebb errors contacts`');
+    // The history the window is read from records the rejections of each run.
+    const runs = await h.project.store.listRuns({ sync: 'contacts', limit: 2 });
+    expect(runs.map(({ status, delivered, failed, rejected }) => ({ status, delivered, failed, rejected }))).toEqual([
+      { status: 'partial', delivered: 19, failed: 1, rejected: 1 },
+      { status: 'failed', delivered: 0, failed: 1, rejected: 1 },
+    ]);
+
+    // The row is fixed: the run that delivers it resolves at once, without waiting for the window to clear.
+    delete p!.sandbox.knobs.rejectKeys['cust-000007'];
+    await runAt(h, clock, T0 + 70 * MINUTE);
+    expect(p!.destination().size).toBe(20);
+    expect(summary()).toEqual(['firing failure-rate critical', 'resolved failure-rate ok']);
+    expect(receiver!.accepted()[1]!.json['message']).toBe('0 of 1 row(s) rejected in the last run (0%; SLA 5%)');
   });
 
   it('alerts on a timer when a scheduled sync stops succeeding, even with no run to judge', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RejectionWindow } from '../../src/alerts/rejection-window.ts';
 import { cycleFindings, stateFindings, type Finding } from '../../src/alerts/rules.ts';
 import type { ResolvedSync } from '../../src/core/sync.ts';
 import type { CycleReport } from '../../src/scheduler/cycle-report.ts';
@@ -19,7 +20,7 @@ function sync(extra: Partial<ResolvedSync> = {}): ResolvedSync {
 
 function report(extra: Partial<CycleReport>): CycleReport {
   return {
-    sync: 'contacts', outcome: 'succeeded', message: null, startedAt: T0, finishedAt: T0, attempted: 0, rejected: 0, account: 'memory:x',
+    sync: 'contacts', outcome: 'succeeded', message: null, startedAt: T0, finishedAt: T0, attempted: 0, rejected: 0, alreadyFailing: 0, account: 'memory:x',
     plan: { changes: 10, totals: { create: 10, update: 0, delete: 0 }, modelRows: 10, errored: false, blocked: null },
     warnings: [],
     apply: { sync: 'contacts', runId: 'r', status: 'succeeded', planned: 10, delivered: 10, failed: 0, apiCalls: 1, rateLimited: 0, message: null },
@@ -59,9 +60,38 @@ describe('rules judged on a run', () => {
     const s = sync({ sla: { maxFailureRate: 0.1, backlogWarnRatio: 0.5 } });
     const rate = (attempted: number, rejected: number, changes = 10) => cycleFindings(s, report({ attempted, rejected, plan: { ...report({}).plan!, changes } })).find((f) => f.rule === 'failure-rate');
     expect(rate(10, 1)?.severity).toBe('ok');
-    expect(rate(10, 2)).toMatchObject({ severity: 'critical', message: '2 of 10 row(s) rejected (20%; SLA 10%). See why with `ebb errors contacts`' });
+    expect(rate(10, 2)).toMatchObject({ severity: 'critical', message: '2 of 10 row(s) rejected in the last run (20%; SLA 10%). See why with `ebb errors contacts`' });
     expect(rate(0, 0)).toBeUndefined();
     expect(rate(0, 0, 0)?.severity).toBe('ok');
+  });
+
+  it('failure-rate judges the rows of the window of runs it is given, not the current run alone', () => {
+    const s = sync({ sla: { maxFailureRate: 0.05, backlogWarnRatio: 0.5 } });
+    // The current run re-sent only the stuck row: 1 of 1 rejected, but 3 of 42 over the window.
+    const stuckOnly = report({ outcome: 'failed', attempted: 1, rejected: 1, apply: { ...report({}).apply!, status: 'failed', planned: 1, delivered: 0, failed: 1 } });
+    const rate = (current: CycleReport, window: RejectionWindow, extra: Partial<ResolvedSync> = s) => cycleFindings(sync(extra), current, window).find((f) => f.rule === 'failure-rate');
+    expect(rate(stuckOnly, { runs: 5, attempted: 42, rejected: 3 })).toMatchObject({ severity: 'critical', message: '3 of 42 row(s) rejected over the last 5 runs (7.1%; SLA 5%). See why with `ebb errors contacts`' });
+    expect(rate(stuckOnly, { runs: 4, attempted: 62, rejected: 3 })).toMatchObject({ severity: 'ok', message: '3 of 62 row(s) rejected over the last 4 runs (4.8%; SLA 5%)' });
+    // A run of 20 with the same stuck row does not resolve it while the window stays above the SLA.
+    const full = report({ outcome: 'partial', attempted: 20, rejected: 1, apply: { ...report({}).apply!, status: 'partial', planned: 20, delivered: 19, failed: 1 } });
+    expect(rate(full, { runs: 3, attempted: 41, rejected: 3 })?.severity).toBe('critical');
+    // Without an SLA, a rejection anywhere in the window warns, even if the current run had none.
+    const stopped = report({ outcome: 'partial', attempted: 5, rejected: 0, apply: { ...report({}).apply!, status: 'partial', delivered: 5, failed: 5 } });
+    expect(rate(stopped, { runs: 2, attempted: 25, rejected: 1 }, {})).toMatchObject({ severity: 'warning', message: '1 of 25 row(s) rejected over the last 2 runs (4%). See why with `ebb errors contacts` (set sla.maxFailureRate to make a rate above it critical)' });
+    expect(rate(report({ attempted: 10 }), { runs: 1, attempted: 10, rejected: 0 }, {})).toMatchObject({ severity: 'ok', message: '0 of 10 row(s) rejected in the last run (0%)' });
+    // Whatever the window holds, a run in which no row was answered judges nothing.
+    expect(rate(report({ outcome: 'failed', attempted: 0, rejected: 0 }), { runs: 5, attempted: 42, rejected: 3 })).toBeUndefined();
+  });
+
+  it('a run that delivered nothing because only rows already failing were sent, and rejected again, leaves apply-failed as it was', () => {
+    const allRejected = (rejected: number, alreadyFailing: number, failed = rejected) =>
+      cycleFindings(sync(), report({ outcome: 'failed', attempted: rejected, rejected, alreadyFailing, apply: { ...report({}).apply!, status: 'failed', planned: failed, delivered: 0, failed } })).find((f) => f.rule === 'apply-failed');
+    expect(allRejected(1, 1)).toBeUndefined();
+    expect(allRejected(3, 5)).toBeUndefined();
+    // More rows rejected than were failing: rows that went in before are refused now.
+    expect(allRejected(4, 1)).toMatchObject({ severity: 'critical', message: 'apply failed: 0 of 4 change(s) delivered.' });
+    // A run that stopped (rows not sent) failed whatever was failing before.
+    expect(allRejected(1, 5, 3)?.severity).toBe('critical');
   });
 });
 

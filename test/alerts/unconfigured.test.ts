@@ -56,7 +56,7 @@ describe('alerts whose rule the configuration no longer judges', () => {
     for (const key of ['cust-000001', 'cust-000002', 'cust-000003']) p.sandbox.knobs.rejectKeys[key] = 'invalid email';
     const now = Date.now();
     const first = await schedulerAt(now);
-    expect(summary()).toEqual(['firing contacts failure-rate critical: 3 of 10 row(s) rejected (30%; SLA 10%). See why with `ebb errors contacts`']);
+    expect(summary()).toEqual(['firing contacts failure-rate critical: 3 of 10 row(s) rejected in the last run (30%; SLA 10%). See why with `ebb errors contacts`']);
     expect((await check()).code).toBe(2);
     await first.close();
     harnesses.length = 0;
@@ -70,7 +70,7 @@ describe('alerts whose rule the configuration no longer judges', () => {
 
     await schedulerAt(now + 1_000); // not due: no run judges the rule again
     expect(summary()).toEqual([
-      'firing contacts failure-rate critical: 3 of 10 row(s) rejected (30%; SLA 10%). See why with `ebb errors contacts`',
+      'firing contacts failure-rate critical: 3 of 10 row(s) rejected in the last run (30%; SLA 10%). See why with `ebb errors contacts`',
       "resolved contacts failure-rate ok: no longer configured: the sync's sla.maxFailureRate was removed",
     ]);
   });

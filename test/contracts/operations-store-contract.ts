@@ -108,7 +108,7 @@ export function describeOperationsContract(current: () => SnapshotStore, commit:
       const state = await store.ensureState('s');
       for (const [id, minute, status] of [['r1', 0, 'succeeded'], ['r2', 1, 'failed'], ['r3', 2, 'failed'], ['r4', 50, 'succeeded']] as const) {
         await store.startRun({ id, sync: 's', kind: 'apply', startedAt: at(minute), planned: 1 });
-        await store.finishRun({ id, finishedAt: at(minute), status, planned: 1, delivered: 0, failed: 0, apiCalls: 1, rateLimited: 0, message: null });
+        await store.finishRun({ id, finishedAt: at(minute), status, planned: 1, delivered: 0, failed: 0, rejected: 0, apiCalls: 1, rateLimited: 0, message: null });
       }
       await store.startRun({ id: 'only', sync: 'lonely', kind: 'apply', startedAt: at(0), planned: 1 });
       const serial = await commit(state, { delivered: ['kept'], failed: ['still-failing', 'gone-from-model'] });
@@ -128,7 +128,7 @@ export function describeOperationsContract(current: () => SnapshotStore, commit:
       const store = current();
       for (const [id, minute, status] of [['ok', 0, 'succeeded'], ['bad1', 1, 'failed'], ['bad2', 2, 'failed']] as const) {
         await store.startRun({ id, sync: 's', kind: 'apply', startedAt: at(minute), planned: 1 });
-        await store.finishRun({ id, finishedAt: at(minute), status, planned: 1, delivered: 0, failed: 1, apiCalls: 1, rateLimited: 0, message: null });
+        await store.finishRun({ id, finishedAt: at(minute), status, planned: 1, delivered: 0, failed: 1, rejected: 1, apiCalls: 1, rateLimited: 0, message: null });
       }
       await store.prune({ before: at(30) });
       expect((await store.listRuns({ sync: 's', limit: 10 })).map((r) => r.id)).toEqual(['bad2', 'ok']);

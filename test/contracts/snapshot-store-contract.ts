@@ -434,11 +434,11 @@ export function describeSnapshotStoreContract(name: string, open: () => Promise<
         await store.startRun({ id: 'r2', sync: 'b', kind: 'apply', startedAt: '2025-01-02T00:00:00.000Z', planned: 0 });
         await store.startRun({ id: 'r3', sync: 'a', kind: 'apply', startedAt: '2025-01-03T00:00:00.000Z', planned: 4 });
         expect(await store.listRuns({ sync: 'a', limit: 10 })).toEqual([
-          { id: 'r3', sync: 'a', kind: 'apply', startedAt: '2025-01-03T00:00:00.000Z', finishedAt: null, status: 'running', planned: 4, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null },
-          { id: 'r1', sync: 'a', kind: 'plan', startedAt: '2025-01-01T00:00:00.000Z', finishedAt: null, status: 'running', planned: 4, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null },
+          { id: 'r3', sync: 'a', kind: 'apply', startedAt: '2025-01-03T00:00:00.000Z', finishedAt: null, status: 'running', planned: 4, delivered: 0, failed: 0, rejected: 0, apiCalls: 0, rateLimited: 0, message: null },
+          { id: 'r1', sync: 'a', kind: 'plan', startedAt: '2025-01-01T00:00:00.000Z', finishedAt: null, status: 'running', planned: 4, delivered: 0, failed: 0, rejected: 0, apiCalls: 0, rateLimited: 0, message: null },
         ]);
         expect((await store.listRuns({ limit: 2 })).map((r) => r.id)).toEqual(['r3', 'r2']);
-        const outcome = { id: 'r3', finishedAt: '2025-01-03T00:05:00.000Z', status: 'partial' as const, planned: 4, delivered: 3, failed: 1, apiCalls: 2, rateLimited: 1, message: '1 row rejected' };
+        const outcome = { id: 'r3', finishedAt: '2025-01-03T00:05:00.000Z', status: 'partial' as const, planned: 4, delivered: 3, failed: 1, rejected: 1, apiCalls: 2, rateLimited: 1, message: '1 row rejected' };
         await store.finishRun(outcome);
         expect((await store.listRuns({ sync: 'a', limit: 1 }))[0]).toEqual({ ...outcome, sync: 'a', kind: 'apply', startedAt: '2025-01-03T00:00:00.000Z' });
         await expect(store.finishRun({ ...outcome, id: 'missing' })).rejects.toThrow(/startRun/);

@@ -6,7 +6,7 @@ import { rowErrors, runs } from './schema.ts';
 
 export function startRun(db: SnapshotDb, run: Pick<RunRecord, 'id' | 'sync' | 'kind' | 'startedAt' | 'planned'>): void {
   db.insert(runs)
-    .values({ ...run, status: 'running', finishedAt: null, delivered: 0, failed: 0, apiCalls: 0, rateLimited: 0, message: null })
+    .values({ ...run, status: 'running', finishedAt: null, delivered: 0, failed: 0, rejected: 0, apiCalls: 0, rateLimited: 0, message: null })
     .run();
 }
 

@@ -63,6 +63,8 @@ export const runs = sqliteTable(
     planned: integer('planned').notNull().default(0),
     delivered: integer('delivered').notNull().default(0),
     failed: integer('failed').notNull().default(0),
+    // Of `failed`, the rows the destination answered and rejected; null on runs recorded before it was kept.
+    rejected: integer('rejected'),
     apiCalls: integer('api_calls').notNull().default(0),
     rateLimited: integer('rate_limited').notNull().default(0),
     message: text('message'),
