@@ -13,7 +13,8 @@
  * - TIME → "HH:mm:ss" (fraction kept only when non-zero, as ".ffffff")
  * - VARCHAR/TEXT/UUID/ENUM → string
  * - BLOB/BINARY/BYTEA → base64 string
- * - LIST/ARRAY/STRUCT/MAP/JSON/VARIANT/OBJECT → a JSON value (array or object, parsed, not a string)
+ * - LIST/ARRAY/STRUCT/MAP/JSON/VARIANT/OBJECT → a JSON value (array or object, parsed, not a string);
+ *   a number in JSON text that a JS number cannot hold exactly fails the read (sources/normalise/json.ts)
  * - NULL → null
  */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

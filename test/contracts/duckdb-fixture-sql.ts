@@ -26,3 +26,9 @@ export function duckdbSeriesQuery(n: number): string {
              TIMESTAMP '2024-01-01' + i * INTERVAL 1 SECOND AS created_at
       FROM range(1, ${n} + 1) AS t(i)`;
 }
+
+/** The contract's JSON documents, one row each (id, doc), in DuckDB's dialect: JSON keeps the text as written. */
+export function duckdbJsonQuery(documents: readonly string[]): string {
+  const rows = documents.map((text, index) => `(${index + 1}, '${text.replace(/'/g, "''")}'::JSON)`);
+  return `SELECT * FROM (VALUES ${rows.join(', ')}) AS t(id, doc) ORDER BY id`;
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { duckdbSource } from '../../src/sources/duckdb/index.ts';
 import { runDuckdbStatements } from '../../src/sources/duckdb/run-statements.ts';
-import { DUCKDB_FIXTURE_SQL as FIXTURE_SQL, duckdbSeriesQuery } from './duckdb-fixture-sql.ts';
+import { DUCKDB_FIXTURE_SQL as FIXTURE_SQL, duckdbJsonQuery, duckdbSeriesQuery } from './duckdb-fixture-sql.ts';
 import { describeSourceContract, type SourceHarness } from './source-contract.ts';
 
 
@@ -26,6 +26,7 @@ describeSourceContract('duckdb', async (): Promise<SourceHarness> => {
     session,
     fixtureQuery: 'SELECT * FROM contract_fixture ORDER BY id',
     seriesQuery: duckdbSeriesQuery,
+    jsonQuery: duckdbJsonQuery,
     close: () => session.close(),
   };
 });

@@ -41,6 +41,9 @@ describeSourceContract('postgres', async (): Promise<SourceHarness> => {
       SELECT i::integer AS id, 'customer ' || i AS name, (i * 1.25)::numeric(12,2) AS amount,
              timestamp '2024-01-01' + i * interval '1 second' AS created_at
       FROM generate_series(1, ${n}) AS t(i)`,
+    // jsonb stores numbers as numeric and prints every digit (1.5e300 as 301 of them).
+    jsonQuery: (documents) =>
+      `SELECT * FROM (VALUES ${documents.map((text, index) => `(${index + 1}, '${text.replace(/'/g, "''")}'::jsonb)`).join(', ')}) AS t(id, doc) ORDER BY id`,
     close: () => session.close(),
   };
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { snowflakeSource } from '../../src/sources/snowflake/index.ts';
 import { startSnowflakeEmulator, type SnowflakeEmulator } from '../support/snowflake-emulator/index.ts';
-import { DUCKDB_FIXTURE_SQL, duckdbSeriesQuery } from './duckdb-fixture-sql.ts';
+import { DUCKDB_FIXTURE_SQL, duckdbJsonQuery, duckdbSeriesQuery } from './duckdb-fixture-sql.ts';
 import { describeSourceContract, type SourceHarness } from './source-contract.ts';
 
 /**
@@ -42,6 +42,7 @@ describeSourceContract('snowflake (emulator)', async (): Promise<SourceHarness> 
     session,
     fixtureQuery: 'SELECT * FROM contract_fixture ORDER BY id',
     seriesQuery: duckdbSeriesQuery,
+    jsonQuery: duckdbJsonQuery,
     close: () => session.close(),
   };
 });

@@ -14,6 +14,8 @@ export interface SourceHarness {
   fixtureQuery: string;
   /** SQL returning n rows: id (integer 1..n), name (text), amount (decimal(12,2)), created_at (timestamp) */
   seriesQuery(n: number): string;
+  /** SQL returning one row per document: id (integer 1..n) and doc (this warehouse's JSON type) holding it, by id */
+  jsonQuery(documents: readonly string[]): string;
   close(): Promise<void>;
 }
 
@@ -205,6 +207,34 @@ export function describeSourceContract(name: string, open: () => Promise<SourceH
         expect(error, `batchSize ${batchSize}`).toBeInstanceOf(SourceError);
         expect((error as SourceError).message).toContain('batchSize');
       }
+    });
+
+    it('reads JSON numbers exactly, and refuses a document with a number a JavaScript number would change', async () => {
+      // Large but safe integers, decimals, exponents, and long digit runs inside strings read as always.
+      const ordinary = [
+        '{"safe": 9007199254740991, "neg": -9007199254740991, "amount": 10.10, "ratio": 0.1, "third": 0.3333333333333333}',
+        '{"id_text": "12345678901234567890", "note": "order: 12345678901234567890, [12345678901234567890", "huge": 1.5e300, "tiny": 2.5e-300}',
+        '[{"pi": 3.141592653589793, "e": 2.718281828459045, "n": 2e20}, -0.0000000000000001234, 100000000000000000000]',
+      ];
+      const rows = (await readAll(h.session, h.jsonQuery(ordinary), { batchSize: 10 })).flat();
+      expect(rows.map((row) => row.doc)).toStrictEqual(ordinary.map((text) => JSON.parse(text)));
+
+      const refusals: [string, string, string][] = [
+        ['{"order_id": 1234567890123456789, "amount": 10.10}', '1234567890123456789', '$.order_id'],
+        ['{"lines": [{"ratio": 0.10000000000000000001}]}', '0.10000000000000000001', '$.lines[0].ratio'],
+        ['[1, -9007199254740993]', '-9007199254740993', '$[1]'],
+      ];
+      for (const [text, literal, path] of refusals) {
+        const error = await readError(() => readAll(h.session, h.jsonQuery(['{"fine": 1}', text]), { batchSize: 1 }));
+        expect(error, text).toBeInstanceOf(SourceError);
+        expect((error as SourceError).code).toBe('SOURCE_INEXACT_NUMBER');
+        const message = (error as SourceError).message;
+        expect(message).toContain(`column "doc" holds the JSON number ${literal} at ${path}`);
+        expect(message).toContain(`it would reach the destination as ${JSON.stringify(Number(literal))}`);
+        expect(message).toMatch(/Hint: have the query return it as text/);
+      }
+      // The session is still usable after a refused read.
+      expect((await readAll(h.session, h.jsonQuery(ordinary), { batchSize: 10 })).flat()).toHaveLength(3);
     });
 
     it('describes columns in query order with the warehouse type names, when describe is offered', async () => {

@@ -15,7 +15,7 @@ export class ChunkRowReader {
   constructor(result: DuckDBResult) {
     const names = result.columnNames();
     assertUniqueColumnNames(names);
-    this.converters = result.columnTypes().map(converterFor);
+    this.converters = result.columnTypes().map((type, column) => converterFor(type, names[column] as string));
     this.buildRow = createRowFactory(names);
   }
 

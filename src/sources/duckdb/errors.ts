@@ -1,4 +1,5 @@
 import { describeError, SourceError } from '../../core/errors.ts';
+import { sqlIdentifier, sqlString, type JsonAsText } from '../normalise/json.ts';
 
 /** What to do next, keyed by what DuckDB's message says went wrong. */
 const HINTS: ReadonlyArray<[RegExp, string]> = [
@@ -24,3 +25,18 @@ export function duckdbTimeoutError(timeoutMs: number, error: unknown): SourceErr
     { cause: error, code: 'SOURCE_TIMEOUT' },
   );
 }
+
+/**
+ * DuckDB keeps a JSON value's text as it was written, so `::VARCHAR` is exact; `->>` is exact for
+ * integers only (it reads decimals as doubles), and reads keys starting with `$` or `/` as paths.
+ */
+export const DUCKDB_JSON_AS_TEXT: JsonAsText = {
+  document: (column) => `${sqlIdentifier(column, PLAIN_NAME)}::VARCHAR`,
+  field: (column, inexact) => {
+    if (!inexact.isInteger || inexact.path.some((step) => typeof step === 'string' && /^[$/]/.test(step))) return undefined;
+    const steps = inexact.path.map((step, index) => `${index === inexact.path.length - 1 ? '->>' : '->'}${typeof step === 'number' ? step : sqlString(step)}`);
+    return `${sqlIdentifier(column, PLAIN_NAME)}${steps.join('')}`;
+  },
+};
+
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

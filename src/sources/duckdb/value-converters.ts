@@ -19,8 +19,10 @@ import {
   type DuckDBVariantValue,
 } from '@duckdb/node-api';
 import { normaliseDouble, type JsonValue } from '../../core/values.ts';
+import { InexactJsonNumber, inexactJsonNumberError, parseJsonExactly } from '../normalise/json.ts';
 import { formatScaledDecimal, normaliseInteger, shortestFloat32 } from '../normalise/numeric.ts';
 import { floorDiv, isoDateFromEpochDays, isoTimestampFromEpochMicros, timeOfDayFromMicros } from '../normalise/temporal.ts';
+import { DUCKDB_JSON_AS_TEXT } from './errors.ts';
 
 /**
  * Turns one non-null DuckDB value of a known type into the normalised value model
@@ -31,7 +33,11 @@ export type ValueConverter = (item: DuckDBValue) => JsonValue;
 /** Values the driver already hands out in their normalised shape (numbers, booleans, strings). */
 export const AS_IS: ValueConverter = (item) => item as JsonValue;
 
-export function converterFor(type: DuckDBType): ValueConverter {
+/**
+ * `column` is the result column the values come from, for errors that name it; `nested`, whether
+ * these values are inside a list, struct, map or union of that column.
+ */
+export function converterFor(type: DuckDBType, column: string, nested = false): ValueConverter {
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
     case DuckDBTypeId.TINYINT:
@@ -44,7 +50,7 @@ export function converterFor(type: DuckDBType): ValueConverter {
       return AS_IS;
     case DuckDBTypeId.VARCHAR:
       // DuckDB's JSON type is a VARCHAR with an alias.
-      return type.alias === 'JSON' ? (item) => JSON.parse(item as string) as JsonValue : AS_IS;
+      return type.alias === 'JSON' ? (item) => jsonFromText(item as string, column, nested) : AS_IS;
     case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.UBIGINT:
     case DuckDBTypeId.HUGEINT:
@@ -100,11 +106,11 @@ export function converterFor(type: DuckDBType): ValueConverter {
     }
     case DuckDBTypeId.LIST:
     case DuckDBTypeId.ARRAY: {
-      const convertItem = converterFor(type.valueType);
+      const convertItem = converterFor(type.valueType, column, true);
       return (item) => (item as DuckDBListValue | DuckDBArrayValue).items.map((child) => (child === null ? null : convertItem(child)));
     }
     case DuckDBTypeId.STRUCT: {
-      const converters = type.entryTypes.map(converterFor);
+      const converters = type.entryTypes.map((entryType) => converterFor(entryType, column, true));
       const names = type.entryNames;
       return (item) => {
         const entries = (item as DuckDBStructValue).entries;
@@ -117,8 +123,8 @@ export function converterFor(type: DuckDBType): ValueConverter {
       };
     }
     case DuckDBTypeId.MAP: {
-      const convertKey = converterFor(type.keyType);
-      const convertValue = converterFor(type.valueType);
+      const convertKey = converterFor(type.keyType, column, true);
+      const convertValue = converterFor(type.valueType, column, true);
       return (item) => {
         const object: Record<string, JsonValue> = {};
         for (const { key, value } of (item as DuckDBMapValue).entries) {
@@ -129,7 +135,7 @@ export function converterFor(type: DuckDBType): ValueConverter {
       };
     }
     case DuckDBTypeId.UNION: {
-      const converters = new Map(type.memberTags.map((tag, index) => [tag, converterFor(type.memberTypes[index] as DuckDBType)]));
+      const converters = new Map(type.memberTags.map((tag, index) => [tag, converterFor(type.memberTypes[index] as DuckDBType, column, true)]));
       return (item) => {
         const union = item as DuckDBUnionValue;
         const convert = converters.get(union.tag);
@@ -140,7 +146,7 @@ export function converterFor(type: DuckDBType): ValueConverter {
       return (item) => {
         const variant = item as DuckDBVariantValue;
         if (variant.value === null) return null;
-        return variant.type ? converterFor(variant.type)(variant.value) : String(variant.value);
+        return variant.type ? converterFor(variant.type, column, nested)(variant.value) : String(variant.value);
       };
     case DuckDBTypeId.SQLNULL:
       return () => null;
@@ -148,6 +154,12 @@ export function converterFor(type: DuckDBType): ValueConverter {
       // UUID, INTERVAL, BIT, TIME_TZ, GEOMETRY: DuckDB's own text form.
       return (item) => String(item);
   }
+}
+
+function jsonFromText(text: string, column: string, nested: boolean): JsonValue {
+  const value = parseJsonExactly(text);
+  if (value instanceof InexactJsonNumber) throw inexactJsonNumberError(column, value, DUCKDB_JSON_AS_TEXT, { nested });
+  return value;
 }
 
 const INFINITE_DAYS = 2 ** 31 - 1;

@@ -1,5 +1,6 @@
 import { DatabaseError } from 'pg';
 import { describeError, SourceError } from '../../core/errors.ts';
+import { sqlIdentifier, sqlString, type JsonAsText } from '../normalise/json.ts';
 
 /** What to do next, by SQLSTATE (exact code first, then its two-character class). */
 const HINTS: Readonly<Record<string, string>> = {
@@ -42,3 +43,12 @@ export function postgresError(error: unknown, doing: string): SourceError {
   const hint = NETWORK_HINTS.find(([pattern]) => pattern.test(message) || pattern.test(String((error as { code?: unknown })?.code)))?.[1] ?? 'check the Postgres connection options';
   return new SourceError(`Postgres failed ${doing}: ${message}\nHint: ${hint}.`, { cause: error, code: 'SOURCE_CONNECTION' });
 }
+
+/** json keeps its text and jsonb its numbers as numeric: both print every digit as text. */
+export const POSTGRES_JSON_AS_TEXT: JsonAsText = {
+  document: (column) => `${sqlIdentifier(column)}::text`,
+  field: (column, inexact) => {
+    const steps = inexact.path.map((step, index) => `${index === inexact.path.length - 1 ? '->>' : '->'}${typeof step === 'number' ? step : sqlString(step)}`);
+    return `${sqlIdentifier(column)}${steps.join('')}`;
+  },
+};

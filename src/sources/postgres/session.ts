@@ -1,11 +1,12 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { SourceError } from '../../core/errors.ts';
-import type { Row } from '../../core/values.ts';
+import type { Row, Value } from '../../core/values.ts';
 import { assertReadOptions, assertUniqueColumnNames } from '../normalise/batches.ts';
+import { inexactJsonNumberError, type InexactJsonNumber } from '../normalise/json.ts';
 import type { ColumnInfo, ReadOptions, SourceSession } from '../source.ts';
-import { postgresError } from './errors.ts';
-import { createTypeParserLookup } from './text-parsers.ts';
+import { POSTGRES_JSON_AS_TEXT, postgresError } from './errors.ts';
+import { createTypeParserLookup, type InexactJsonNote } from './text-parsers.ts';
 
 /**
  * The text formats text-parsers.ts reads, fixed for this session whatever the server or role
@@ -38,6 +39,7 @@ export class PostgresSourceSession implements SourceSession {
     private readonly client: pg.Client,
     /** The role's (or database's) own statement_timeout in ms at connection time; 0: none. */
     private readonly roleTimeoutMs: number,
+    private readonly inexactJson: InexactJsonNote,
   ) {
     client.on('error', (error) => {
       // The first failure is the cause (cutting a silent connection makes pg report the cut as well).
@@ -47,7 +49,8 @@ export class PostgresSourceSession implements SourceSession {
 
   static async open(config: pg.ClientConfig): Promise<PostgresSourceSession> {
     const userArrayElements = new Map<number, number>();
-    const parserFor = createTypeParserLookup(userArrayElements);
+    const inexactJson: InexactJsonNote = { found: undefined };
+    const parserFor = createTypeParserLookup(userArrayElements, inexactJson);
     const client = new pg.Client({ ...config, types: { getTypeParser: ((oid: number) => parserFor(oid)) as typeof pg.types.getTypeParser } });
     // Until the session exists, a dropped connection must not become an unhandled 'error' event.
     const earlyErrors = (): void => {};
@@ -58,7 +61,7 @@ export class PostgresSourceSession implements SourceSession {
       const timeout = await client.query<{ ms: string }>(`SELECT setting AS ms FROM pg_settings WHERE name = 'statement_timeout'`);
       const arrays = await client.query<{ array_oid: number; element_oid: number }>(USER_ARRAY_TYPES);
       for (const { array_oid, element_oid } of arrays.rows) userArrayElements.set(array_oid, element_oid);
-      const session = new PostgresSourceSession(client, Number(timeout.rows[0]?.ms ?? 0));
+      const session = new PostgresSourceSession(client, Number(timeout.rows[0]?.ms ?? 0), inexactJson);
       client.off('error', earlyErrors);
       return session;
     } catch (error) {
@@ -72,6 +75,9 @@ export class PostgresSourceSession implements SourceSession {
     this.claim('read');
     let cursor: Cursor<Row> | undefined;
     let failed = false;
+    /** A value the read refuses to pass on; thrown once the cursor is closed. */
+    let refusal: SourceError | undefined;
+    this.inexactJson.found = undefined;
     // statement_timeout ends the query in Postgres, which then says so; a connection that went silent
     // (a network path gone, a NAT that forgot it) never says anything. Past the deadline and a grace for
     // that message, the socket is cut, so the read fails instead of waiting for ever.
@@ -84,6 +90,12 @@ export class PostgresSourceSession implements SourceSession {
         const { rows, fields } = await readBatch(cursor, options.batchSize);
         if (first) assertUniqueColumnNames(fields.map((field) => field.name));
         first = false;
+        const inexact = this.inexactJson.found;
+        if (inexact) {
+          const holder = columnHolding(rows, fields, inexact);
+          refusal = inexactJsonNumberError(holder.name, inexact, POSTGRES_JSON_AS_TEXT, { nested: holder.inArray });
+          break;
+        }
         if (rows.length > 0) yield rows;
         if (rows.length < options.batchSize) break;
       }
@@ -98,6 +110,7 @@ export class PostgresSourceSession implements SourceSession {
       if (cursor && !failed) await cursor.close().catch(() => undefined);
       this.busy = false;
     }
+    if (refusal) throw refusal;
   }
 
   async describe(query: string): Promise<ColumnInfo[]> {
@@ -176,6 +189,18 @@ function readBatch(cursor: Cursor<Row>, rows: number): Promise<Batch> {
   return new Promise((resolve, reject) => {
     cursor.read(rows, (error, batch, result) => (error ? reject(error) : resolve({ rows: batch, fields: result?.fields ?? [] })));
   });
+}
+
+/** The column whose cell, or an element of whose array, the JSON parser left `inexact` in. */
+function columnHolding(rows: readonly Row[], fields: readonly pg.FieldDef[], inexact: InexactJsonNumber): { name: string; inArray: boolean } {
+  const holds = (value: Value | InexactJsonNumber): boolean => value === inexact || (Array.isArray(value) && value.some(holds));
+  for (const field of fields) {
+    for (const row of rows) {
+      const value = row[field.name] as Value | InexactJsonNumber;
+      if (holds(value)) return { name: field.name, inArray: value !== inexact };
+    }
+  }
+  return { name: '(unknown)', inArray: false };
 }
 
 function describeTarget(config: pg.ClientConfig): string {

@@ -1,4 +1,5 @@
 import { normaliseDouble, type JsonValue } from '../../core/values.ts';
+import { InexactJsonNumber, parseJsonExactly } from '../normalise/json.ts';
 import { normaliseDecimalText, normaliseIntegerText } from '../normalise/numeric.ts';
 import { parseArrayLiteral } from './array-literal.ts';
 import { dateFromText, timeFromText, timestampFromText, timestamptzFromText } from './temporal-text.ts';
@@ -10,7 +11,6 @@ const asText: TextParser = (text) => text;
 const asNumber: TextParser = (text) => Number(text);
 const asFloat: TextParser = (text) => normaliseDouble(Number(text));
 const asBoolean: TextParser = (text) => text === 't';
-const asJson: TextParser = (text) => JSON.parse(text) as JsonValue;
 // bytea_output is set to 'hex' for the session: "\x6562".
 const asBase64: TextParser = (text) => Buffer.from(text.slice(2), 'hex').toString('base64');
 
@@ -22,8 +22,6 @@ const SCALAR_PARSERS = new Map<number, TextParser>([
   [21, asNumber], // int2
   [23, asNumber], // int4
   [26, asNumber], // oid
-  [114, asJson], // json
-  [3802, asJson], // jsonb
   [700, asFloat], // float4: printed shortest-exact (extra_float_digits = 1)
   [701, asFloat], // float8
   [1700, normaliseDecimalText], // numeric
@@ -42,12 +40,37 @@ const BUILTIN_ARRAY_ELEMENTS = new Map<number, number>([
 ]);
 
 /**
+ * The first JSON number, in rows pg parsed, that a JavaScript number cannot hold exactly. A parser
+ * must not throw: pg-cursor parses rows inside the socket's data handler, where a throw escapes
+ * as an uncaught exception. So the JSON parser notes it here and leaves it in its cell, where the
+ * session finds the column after the batch and fails the read.
+ */
+export interface InexactJsonNote {
+  found: InexactJsonNumber | undefined;
+}
+
+/** jsonb prints its numbers as numeric does, never with an exponent; json keeps the text as written. */
+function jsonParser(note: InexactJsonNote, exponents: boolean): TextParser {
+  const options = { exponents };
+  return (text) => {
+    const value = parseJsonExactly(text, options);
+    if (!(value instanceof InexactJsonNumber)) return value;
+    note.found ??= value;
+    return value as unknown as JsonValue;
+  };
+}
+
+/**
  * Parser lookup for one session. `userArrayElements` maps array types created in this database
  * (arrays of enums, domains, extension types) to their element type, loaded when the session
  * opens; any other type without a parser here (enums, citext, interval, inet, ranges) stays text.
  */
-export function createTypeParserLookup(userArrayElements: ReadonlyMap<number, number>): (oid: number) => TextParser {
-  const cache = new Map<number, TextParser>();
+export function createTypeParserLookup(userArrayElements: ReadonlyMap<number, number>, inexactJson: InexactJsonNote): (oid: number) => TextParser {
+  // json and jsonb note into this session's `inexactJson`, so their parsers are the lookup's own.
+  const cache = new Map<number, TextParser>([
+    [114, jsonParser(inexactJson, true)], // json
+    [3802, jsonParser(inexactJson, false)], // jsonb
+  ]);
   const lookup = (oid: number): TextParser => {
     let parser = cache.get(oid);
     if (parser === undefined) {

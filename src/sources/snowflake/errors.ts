@@ -1,4 +1,5 @@
 import { describeError, SourceError } from '../../core/errors.ts';
+import { sqlIdentifier, sqlString, type JsonAsText } from '../normalise/json.ts';
 import type { SnowflakeAuth, SnowflakeOptions } from './options.ts';
 
 /** Login refusals Snowflake answers with (bad password, bad JWT, bad or expired OAuth token, locked user). */
@@ -118,3 +119,18 @@ function unreachable(error: unknown, options: SnowflakeOptions): SourceError {
     { code: 'SOURCE_UNREACHABLE', cause: error },
   );
 }
+
+/** A VARIANT keeps numbers of up to 38 digits as NUMBER, which prints every digit as text. */
+export const SNOWFLAKE_JSON_AS_TEXT: JsonAsText = {
+  document: (column) => `TO_JSON(${sqlIdentifier(column, PLAIN_NAME)})`,
+  field: (column, inexact) => {
+    const steps = inexact.path.map((step, index) => {
+      if (typeof step === 'number') return `[${step}]`;
+      if (!PLAIN_NAME.test(step)) return `[${sqlString(step)}]`;
+      return `${index === 0 ? ':' : '.'}${step}`;
+    });
+    return `${sqlIdentifier(column, PLAIN_NAME)}${steps.join('')}::VARCHAR`;
+  },
+};
+
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_$]*$/;

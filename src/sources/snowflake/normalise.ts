@@ -1,5 +1,7 @@
 import type { Column } from 'snowflake-sdk';
 import { normaliseBigInt, normaliseDouble, type JsonValue, type Value } from '../../core/values.ts';
+import { InexactJsonNumber, inexactJsonNumberError } from '../normalise/json.ts';
+import { SNOWFLAKE_JSON_AS_TEXT } from './errors.ts';
 
 /**
  * Converts the driver's cell values to the canonical shapes of core/values.ts. Statements are run
@@ -44,7 +46,11 @@ function nonNullConverter(column: Column): CellConverter {
     case 'binary':
       return (value) => (Buffer.isBuffer(value) ? value.toString('base64') : Buffer.from(String(value), 'hex').toString('base64'));
     case 'variant': case 'object': case 'array': case 'map':
-      return (value) => jsonValue(value);
+      return (value) => {
+        // The driver's VARIANT parser (sdk.ts) leaves this in place of a document it would round.
+        if (value instanceof InexactJsonNumber) throw inexactJsonNumberError(column.getName(), value, SNOWFLAKE_JSON_AS_TEXT);
+        return jsonValue(value);
+      };
     default:
       // TEXT, and types Ebb has no special rule for (GEOGRAPHY arrives as GeoJSON text or objects).
       return (value) => (typeof value === 'string' ? value : jsonValue(value));
