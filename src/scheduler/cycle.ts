@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../engine/clock.ts';
 import { shielded, type EngineEvent, type EventSink, type SyncApplyResult } from '../engine/events.ts';
 import { applyPlan, DEFAULT_LOCK_TTL_MS, type ResolvedConnection } from '../engine/executor.ts';
 import { isHolderDead, lockHolderId } from '../engine/lock-holder.ts';
+import { LockLease } from '../engine/lock-lease.ts';
 import type { PacerRegistry } from '../engine/pacer.ts';
 import { planSyncs } from '../engine/planner.ts';
 import type { RetryPolicy } from '../engine/retry.ts';
@@ -58,9 +59,8 @@ export async function runSyncCycle(sync: ResolvedSync, deps: CycleDependencies, 
     report.finishedAt = clock.now();
     return report;
   }
-  // A long plan commits nothing, so nothing else would extend the lock meanwhile.
-  const keepAlive = setInterval(() => void store.refreshLock(sync.name, holder, ttlMs).catch(() => {}), Math.max(1_000, ttlMs / 3));
-  keepAlive.unref();
+  // A long plan commits nothing, so nothing else would extend the lock meanwhile (the apply keeps its own lease too).
+  const lease = new LockLease(store, sync.name, holder, ttlMs);
   try {
     await store.recordCycleStarted(sync.name, iso(startedAt));
     await planAndApply(sync, deps, options, report, holder);
@@ -68,7 +68,7 @@ export async function runSyncCycle(sync: ResolvedSync, deps: CycleDependencies, 
     report.outcome = 'failed';
     report.message = describeError(error);
   } finally {
-    clearInterval(keepAlive);
+    lease.stop();
     await store.releaseLock(sync.name, holder).catch(() => {});
   }
   report.pending = await store.pendingSummary(sync.name);
