@@ -109,8 +109,8 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       }
     };
 
-    /** Rows the run will not send: recorded as failed with the reason, unless nothing can be recorded. */
-    const recordNotSent = async (changes: readonly Change[], failed: FailedRow[]) => {
+    /** Rows the run will not deliver (not sent, or in doubt): recorded as failed with the reason, unless nothing can be recorded. */
+    const recordFailedRows = async (changes: readonly Change[], failed: FailedRow[]) => {
       // The lock is another process's now: write nothing more, the rows simply stay pending.
       if (!recordingFailure && !(stopReason instanceof LockLostError)) {
         try {
@@ -125,7 +125,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
     };
     const recordUnsent = async (planned: PlannedBatch, reason: Error) => {
       const error: RowError = { code: 'NOT_ATTEMPTED', message: `not sent: the run stopped early (${describeError(reason)})` };
-      await recordNotSent(planned.changes, planned.changes.map((c) => failedRow(c, error)));
+      await recordFailedRows(planned.changes, planned.changes.map((c) => failedRow(c, error)));
     };
 
     /** Whether sending the batch again after an ambiguous failure cannot make a second record. */
@@ -205,7 +205,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         if (error instanceof CreateOutcomeUnknownError) {
           // Only this batch is in doubt: its rows are recorded for a person to check; the run goes on.
           result.apiCalls += callsMadeBy(error.lastError) ?? 1;
-          await recordNotSent(planned.changes, planned.changes.map((c) => failedRow(c, { code: error.code, message: error.message })));
+          await recordFailedRows(planned.changes, planned.changes.map((c) => failedRow(c, { code: error.code, message: error.message })));
           return;
         }
         const reason = error instanceof Error ? error : new Error(String(error));
@@ -213,7 +213,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
         stopReason ??= reason;
         result.apiCalls += callsMadeBy(error) ?? 1; // a connector that knows says how many calls the failed batch made
         const rowError: RowError = { code: (reason as { code?: string }).code ?? 'FAILED', message: describeError(reason) };
-        await recordNotSent(planned.changes, planned.changes.map((c) => failedRow(c, rowError)));
+        await recordFailedRows(planned.changes, planned.changes.map((c) => failedRow(c, rowError)));
       }
     };
 
@@ -228,7 +228,7 @@ export async function pushSyncPlan(plan: SyncPlan, ctx: SyncApplyContext): Promi
       while (resends.length > 0) {
         const held = resends.splice(0);
         if (stopReason || stopRequested()) {
-          await recordNotSent(
+          await recordFailedRows(
             held.map((h) => h.change),
             held.map((h) => failedRow(h.change, h.error)),
           );
